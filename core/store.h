@@ -1,0 +1,121 @@
+// Store: the seam over odziv's database. The pipeline, CLI and API see only this interface; SQLite
+// (daemon/sqlite_store.h) is the default implementation and PostgreSQL can be added behind it.
+//
+// Every method is one transaction. Implementations are thread-safe. Errors common to all methods:
+// kBusy (locked by another process past the busy timeout), kReadOnly (the file or its directory cannot be
+// written), kMalformed (a stored row cannot be read back), kInternal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/brand.h"
+#include "core/error.h"
+#include "core/post.h"
+
+namespace odziv {
+
+struct StoredPost {
+  std::int64_t id = 0;
+  std::int64_t brand_id = 0;
+  std::int64_t source_id = 0;  // the source that first fetched it
+  Post post;
+  Timestamp fetched_at{};  // when odziv first stored it
+  Timestamp updated_at{};  // when odziv last changed it (edit, delete, metrics)
+  int revision = 1;        // 1 + the number of text edits seen
+};
+
+// A previous version of an edited post.
+struct PostRevision {
+  int revision = 0;
+  std::string text;
+  std::optional<Timestamp> edited_at;  // the platform's edit time of that version, when known
+  Timestamp replaced_at{};             // when odziv stored the next version
+};
+
+struct PostFilter {
+  std::optional<std::int64_t> brand_id;
+  std::optional<std::int64_t> source_id;
+  std::optional<Timestamp> since;      // created_at >= since
+  std::optional<std::int64_t> before_id;  // paging: only ids below this (newest first)
+  bool include_deleted = true;
+  std::size_t limit = 100;             // at most 10,000
+};
+
+// What one ingest did. A post seen before with nothing changed is `unchanged` (skipped).
+struct IngestReport {
+  std::size_t inserted = 0;
+  std::size_t edited = 0;     // text changed: previous version kept as a revision
+  std::size_t deleted = 0;    // newly marked deleted
+  std::size_t refreshed = 0;  // only metrics or author reach changed
+  std::size_t unchanged = 0;
+  std::vector<std::int64_t> inserted_ids;  // in input order
+  std::vector<std::int64_t> changed_ids;   // edited or deleted, in input order
+};
+
+// A poll that failed, as the scheduler decided to record it.
+struct PollFailure {
+  SourceHealth health = SourceHealth::kDegraded;
+  int consecutive_failures = 1;
+  std::string error;  // one line for people; never a secret
+  std::optional<Timestamp> next_poll_at;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The schema version this database is at (numbered migrations).
+  [[nodiscard]] virtual Result<int> SchemaVersion() = 0;
+
+  // ---- Brands. Slugs are unique (kAlreadyExists); unknown slugs and ids are kNotFound.
+  [[nodiscard]] virtual Result<Brand> AddBrand(const Brand& brand) = 0;  // id and created_at are assigned
+  [[nodiscard]] virtual Result<Brand> GetBrand(std::string_view slug) = 0;
+  [[nodiscard]] virtual Result<Brand> GetBrandById(std::int64_t id) = 0;
+  [[nodiscard]] virtual Result<std::vector<Brand>> ListBrands() = 0;  // by slug
+  [[nodiscard]] virtual Status UpdateBrand(const Brand& brand) = 0;   // by id: slug, name, timezone, settings
+  // Refused with kFailedPrecondition while the brand has sources or posts, unless `cascade`, which removes
+  // the brand's sources, posts and everything hanging off them.
+  [[nodiscard]] virtual Status RemoveBrand(std::string_view slug, bool cascade) = 0;
+
+  // ---- Sources. Names are unique across the instance.
+  [[nodiscard]] virtual Result<Source> AddSource(const Source& source) = 0;
+  [[nodiscard]] virtual Result<Source> GetSource(std::string_view name) = 0;
+  [[nodiscard]] virtual Result<Source> GetSourceById(std::int64_t id) = 0;
+  [[nodiscard]] virtual Result<std::vector<Source>> ListSources(std::optional<std::int64_t> brand_id) = 0;
+  // Writes the configuration fields (name, platform, settings, poll_interval, paused) by id; never the
+  // poll state (cursor, health …), which only the methods below change.
+  [[nodiscard]] virtual Status UpdateSource(const Source& source) = 0;
+  // Posts fetched by the source stay (they belong to the brand); the source row goes.
+  [[nodiscard]] virtual Status RemoveSource(std::string_view name) = 0;
+  // Clears health, failures, last error and next poll time (`odziv source resume`); keeps the cursor.
+  [[nodiscard]] virtual Status ResetSourceHealth(std::int64_t source_id) = 0;
+
+  // Increases whenever a brand or a source's configuration changes (not its poll state), from any process,
+  // so that the daemon notices CLI edits cheaply.
+  [[nodiscard]] virtual Result<std::int64_t> ConfigGeneration() = 0;
+
+  // ---- Ingest. In ONE transaction: stores `posts` for the source's brand (a post already stored under the
+  // same brand, platform and external id is updated, never duplicated; a text change keeps the old text as
+  // a revision; deleted_at marks it deleted without losing it), sets the source's cursor to `next_cursor`,
+  // marks it healthy and records `now` as its last poll. Either all of it happens or none of it.
+  [[nodiscard]] virtual Result<IngestReport> IngestPage(std::int64_t source_id, std::span<const Post> posts,
+                                                        std::string_view next_cursor, Timestamp now,
+                                                        std::optional<Timestamp> next_poll_at) = 0;
+  // Records a failed poll; the cursor stays where it was.
+  [[nodiscard]] virtual Status RecordPollFailure(std::int64_t source_id, const PollFailure& failure,
+                                                 Timestamp now) = 0;
+
+  // ---- Posts.
+  [[nodiscard]] virtual Result<std::vector<StoredPost>> ListPosts(const PostFilter& filter) = 0;  // newest id first
+  [[nodiscard]] virtual Result<StoredPost> GetPost(std::int64_t post_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<PostRevision>> PostHistory(std::int64_t post_id) = 0;  // oldest first
+  [[nodiscard]] virtual Result<std::int64_t> CountPosts(std::optional<std::int64_t> brand_id) = 0;
+};
+
+}  // namespace odziv

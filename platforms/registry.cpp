@@ -1,0 +1,51 @@
+#include "platforms/registry.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "platforms/replay_connector.h"
+
+namespace odziv::platforms {
+namespace {
+
+using std::chrono::seconds;
+
+using Factory = Result<std::unique_ptr<Connector>> (*)(const Source&, const ConnectorContext&);
+
+struct Entry {
+  PlatformInfo info;
+  Factory make;
+};
+
+// The one list. Intervals: a platform's rate limits and how fast its conversations move.
+const std::array kEntries = {
+    Entry{{"replay", seconds(10), "posts replayed from a JSON Lines file or URL (demo, tests)"}, &MakeReplayConnector},
+};
+
+const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
+  std::array<PlatformInfo, kEntries.size()> out{};
+  for (std::size_t i = 0; i < kEntries.size(); ++i) out[i] = kEntries[i].info;
+  return out;
+}();
+
+}  // namespace
+
+std::span<const PlatformInfo> Platforms() { return kInfos; }
+
+const PlatformInfo* FindPlatform(std::string_view name) {
+  for (const auto& info : kInfos)
+    if (info.name == name) return &info;
+  return nullptr;
+}
+
+Result<std::unique_ptr<Connector>> MakeConnector(const Source& source, const ConnectorContext& context) {
+  for (const auto& entry : kEntries)
+    if (entry.info.name == source.platform) return entry.make(source, context);
+  std::string known;
+  for (const auto& info : kInfos) known += known.empty() ? std::string(info.name) : ", " + std::string(info.name);
+  return Fail(ErrorCode::kConfig,
+              fmt::format("source {}: unknown platform '{}' (known: {})", source.name, source.platform, known));
+}
+
+}  // namespace odziv::platforms

@@ -1,0 +1,2 @@
+// Replaced by the drafting and alerting stage (issue: replies and alerts).
+namespace odziv::responders {}
