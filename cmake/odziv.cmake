@@ -1,7 +1,7 @@
 # One place for the flags every odziv target gets, so that each target is one line.
 
 set(ODZIV_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+    -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough)
 if(ODZIV_WERROR)
   list(APPEND ODZIV_WARNINGS -Werror)
 endif()

@@ -29,8 +29,8 @@ std::int64_t GetInt(const value& obj, const char* key) {
 
 class ReplayConnector final : public Connector {
  public:
-  ReplayConnector(std::string location, std::size_t batch, bool loop, bool now_times, const ConnectorContext& ctx)
-      : location_(std::move(location)), batch_(batch), loop_(loop), now_times_(now_times), ctx_(ctx) {}
+  ReplayConnector(std::string location, std::size_t batch, bool loop, bool drain, const ConnectorContext& ctx)
+      : location_(std::move(location)), batch_(batch), loop_(loop), drain_(drain), ctx_(ctx) {}
 
   Result<FetchPage> Fetch(std::string_view cursor) override {
     auto lines = LoadLines();
@@ -54,12 +54,8 @@ class ReplayConnector final : public Connector {
       const auto& [line_number, text] = (*lines)[index];
       auto post = ParseReplayLine(text, line_number, now);
       if (!post) return Fail(post.error().WithContext(location_));
-      if (!now_times_ && round == 1) {
-        // keep the file's times
-      } else if (round > 1) {
-        post->created_at = now;
-      }
       if (round > 1) {
+        post->created_at = now;
         std::string suffix = fmt::format("~{}", round);
         post->external_id += suffix;
         if (!post->thread_id.empty()) post->thread_id += suffix;
@@ -69,7 +65,7 @@ class ReplayConnector final : public Connector {
       ++index;
     }
     page.next_cursor = fmt::format("{}:{}", round, index);
-    page.more = false;  // the pace is the point: one batch per poll
+    page.more = drain_ && index < lines->size();  // otherwise the pace is the point: one batch per poll
     return page;
   }
 
@@ -129,7 +125,7 @@ class ReplayConnector final : public Connector {
   std::string location_;
   std::size_t batch_;
   bool loop_;
-  bool now_times_;
+  bool drain_;
   ConnectorContext ctx_;
 };
 
@@ -203,8 +199,8 @@ Result<std::unique_ptr<Connector>> MakeReplayConnector(const Source& source, con
     return Fail(ErrorCode::kConfig,
                 fmt::format("source {}: replay setting 'batch' must be 1 to 10000, not '{}'", source.name, batch_text));
   bool loop = source.Setting("loop", "false") == "true";
-  bool now_times = source.Setting("now_times", "true") == "true";
-  return std::unique_ptr<Connector>(std::make_unique<ReplayConnector>(file, batch, loop, now_times, context));
+  bool drain = source.Setting("drain", "false") == "true";
+  return std::unique_ptr<Connector>(std::make_unique<ReplayConnector>(file, batch, loop, drain, context));
 }
 
 }  // namespace odziv::platforms

@@ -5,8 +5,8 @@
 //   file      path of the .jsonl file, or an http(s) URL serving it (required)
 //   batch     posts per poll (default 3)
 //   loop      "true": after the last line start again, with ids suffixed "~2", "~3" … (default false)
-//   now_times "true": posts without created_at get the poll's time; with it, times in the file are kept
-//             (default true)
+//   drain     "true": report more pages while lines remain, so the whole file is fetched as fast as the
+//             daemon stores it (a backlog, for load and crash tests); default false: one batch per poll
 // Line format (one JSON object a line; blank lines and lines starting with '#' are skipped):
 //   {"id":"r-1","kind":"review","text":"…","lang":"en","rating":1,"thread_id":"…","parent_id":"…",
 //    "url":"…","created_at":"2026-11-01T10:00:00Z","edited_at":…,"deleted":true,

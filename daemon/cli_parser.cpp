@@ -1,0 +1,49 @@
+#include "daemon/cli_parser.h"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <ostream>
+
+#include "daemon/exit_status.h"
+
+namespace odziv::daemon {
+
+std::string DefaultDbPath() {
+  const char* env = std::getenv("ODZIV_DB");
+  return env != nullptr && *env != '\0' ? env : "/var/lib/odziv/odziv.db";
+}
+
+void AddDbOption(CommandSpec& spec, std::string& db_path) {
+  spec.options.add_options()("db", po::value(&db_path)->default_value(DefaultDbPath()),
+                             "SQLite database file (default from $ODZIV_DB)");
+}
+
+void AddJsonOption(CommandSpec& spec, bool& json) {
+  spec.options.add_options()("json", po::bool_switch(&json), "print one JSON document (see docs/cli.md)");
+}
+
+int UsageError(CommandIo& io, std::string_view message) {
+  io.err << fmt::format("{}: {} (see '{} --help')\n", io.name, message, io.name);
+  return kExitUsage;
+}
+
+std::optional<int> ParseCommand(CommandIo& io, std::size_t skip, CommandSpec& spec, po::variables_map& vm) {
+  spec.options.add_options()("help,h", "show this help");
+  std::vector<std::string> rest(io.args.begin() + static_cast<std::ptrdiff_t>(std::min(skip, io.args.size())),
+                                io.args.end());
+  try {
+    po::store(po::command_line_parser(rest).options(spec.options).positional(spec.positional).run(), vm);
+    if (vm.count("help")) {
+      io.out << "Usage: " << spec.usage << "\n\n";
+      if (!spec.description.empty()) io.out << spec.description << "\n\n";
+      io.out << spec.options << "\n";
+      return kExitOk;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return UsageError(io, e.what());
+  }
+  return std::nullopt;
+}
+
+}  // namespace odziv::daemon

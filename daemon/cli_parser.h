@@ -1,0 +1,41 @@
+// Argument parsing shared by every subcommand: Boost.Program_options with odziv's conventions
+// (--help on every command, one-line usage errors with exit status 2, defaults shown in --help).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/command.h"
+
+namespace odziv::daemon {
+
+namespace po = boost::program_options;
+
+struct CommandSpec {
+  CommandSpec(std::string usage_line, std::string about)
+      : usage(std::move(usage_line)), description(std::move(about)) {}
+  std::string usage;        // "odziv brand add SLUG --name NAME [options]"
+  std::string description;  // one paragraph shown under the usage line
+  po::options_description options{"Options"};
+  po::positional_options_description positional;
+};
+
+// Parses io.args after the first `skip` words. Returns nullopt when the command should go on; otherwise
+// the exit status to return at once: 0 after printing --help, 2 after a usage error (printed on io.err).
+std::optional<int> ParseCommand(CommandIo& io, std::size_t skip, CommandSpec& spec, po::variables_map& vm);
+
+// Adds --db (the database path). Its default is $ODZIV_DB, else /var/lib/odziv/odziv.db.
+void AddDbOption(CommandSpec& spec, std::string& db_path);
+
+// Adds --json (print one JSON document instead of text).
+void AddJsonOption(CommandSpec& spec, bool& json);
+
+// The default database path: $ODZIV_DB, else /var/lib/odziv/odziv.db (the systemd unit's StateDirectory).
+std::string DefaultDbPath();
+
+// Prints the usage line and "see … --help" on io.err and returns 2.
+int UsageError(CommandIo& io, std::string_view message);
+
+}  // namespace odziv::daemon

@@ -1,0 +1,116 @@
+#include "daemon/daemon_config.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+
+#include "daemon/cli_parser.h"
+
+namespace odziv::daemon {
+
+namespace po = boost::program_options;
+
+po::options_description DaemonOptions() {
+  po::options_description options("Options (each also a key of the --config INI file)");
+  auto text = [](const char* d) { return po::value<std::string>()->default_value(d); };
+  options.add_options()
+      ("db", po::value<std::string>()->default_value(DefaultDbPath()), "SQLite database file (created if missing)")
+      ("log-level", text("info"), "trace, debug, info, warning, error or critical")
+      ("log-format", text("auto"), "auto (journal priorities under systemd, text otherwise), text or json")
+      ("scheduler.max-concurrent-polls", text("4"), "polls in flight at once (1-64)")
+      ("scheduler.jitter", text("0.1"), "fraction of a source's interval by which polls are spread (0-0.5)")
+      ("scheduler.first-backoff", text("30"), "seconds before the first retry after a failed poll (1-3600)")
+      ("scheduler.max-backoff", text("3600"), "longest wait between retries of a failing source, seconds")
+      ("scheduler.max-pages-per-poll", text("10"), "pages one poll fetches before other sources get a turn")
+      ("scheduler.shutdown-grace", text("10"), "seconds polls in flight get to finish on SIGTERM (1-60)")
+      ("http-client.threads", text("4"), "threads of the HTTP client (1-64)")
+      ("http-client.timeout", text("30"), "seconds one platform request may take (1-600)")
+      ("http-client.max-body-bytes", text("16777216"), "largest platform response accepted, bytes");
+  return options;
+}
+
+namespace {
+
+template <class T>
+void ReadNumber(const po::variables_map& vm, const char* key, T min, T max, T& out, std::vector<std::string>& problems) {
+  const std::string& text = vm[key].as<std::string>();
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    problems.push_back(fmt::format("{} = '{}' must be a number from {} to {}", key, text, min, max));
+    return;
+  }
+  out = value;
+}
+
+}  // namespace
+
+Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
+  po::options_description options = DaemonOptions();
+  po::options_description command_line_only;
+  std::string config_file;
+  command_line_only.add_options()("config", po::value(&config_file), "INI configuration file");
+  po::options_description all;
+  all.add(command_line_only).add(options);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Fail(ErrorCode::kInvalidArgument, e.what());
+  }
+  if (!config_file.empty()) {
+    std::ifstream in(config_file);
+    if (!in) return Fail(ErrorCode::kConfig, fmt::format("cannot read configuration file {}", config_file));
+    try {
+      po::store(po::parse_config_file(in, options, false), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      return Fail(ErrorCode::kConfig, fmt::format("{}: {}", config_file, e.what()));
+    }
+  }
+  DaemonConfig config;
+  config.config_file = config_file;
+  std::vector<std::string> problems;
+  config.db = vm["db"].as<std::string>();
+  if (config.db.empty()) problems.push_back("db must name a file");
+  config.log.level = vm["log-level"].as<std::string>();
+  if (config.log.level == "warn") config.log.level = "warning";
+  if (config.log.level != "trace" && config.log.level != "debug" && config.log.level != "info" &&
+      config.log.level != "warning" && config.log.level != "error" && config.log.level != "critical")
+    problems.push_back(fmt::format("log-level = '{}' must be trace, debug, info, warning, error or critical",
+                                   config.log.level));
+  const std::string& format = vm["log-format"].as<std::string>();
+  if (format == "auto") config.log.format = LogFormat::kAuto;
+  else if (format == "text") config.log.format = LogFormat::kText;
+  else if (format == "json") config.log.format = LogFormat::kJson;
+  else problems.push_back(fmt::format("log-format = '{}' must be auto, text or json", format));
+
+  SchedulerOptions& s = config.scheduler;
+  ReadNumber<std::size_t>(vm, "scheduler.max-concurrent-polls", 1, 64, s.max_concurrent_polls, problems);
+  ReadNumber<double>(vm, "scheduler.jitter", 0.0, 0.5, s.policy.jitter, problems);
+  long first = 30, max = 3600, grace = 10, timeout = 30;
+  ReadNumber<long>(vm, "scheduler.first-backoff", 1, 3600, first, problems);
+  ReadNumber<long>(vm, "scheduler.max-backoff", 1, 86400, max, problems);
+  ReadNumber<std::size_t>(vm, "scheduler.max-pages-per-poll", 1, 1000, s.max_pages_per_poll, problems);
+  ReadNumber<long>(vm, "scheduler.shutdown-grace", 1, 60, grace, problems);
+  s.policy.first_backoff = std::chrono::seconds(first);
+  s.policy.max_backoff = std::chrono::seconds(max);
+  if (first > max) problems.push_back("scheduler.first-backoff must not be longer than scheduler.max-backoff");
+  config.shutdown_grace = std::chrono::seconds(grace);
+  ReadNumber<std::size_t>(vm, "http-client.threads", 1, 64, config.http_client.threads, problems);
+  ReadNumber<long>(vm, "http-client.timeout", 1, 600, timeout, problems);
+  config.http_client.default_timeout = std::chrono::seconds(timeout);
+  ReadNumber<std::size_t>(vm, "http-client.max-body-bytes", 1024, std::size_t{1} << 30, config.http_client.max_body_bytes,
+                          problems);
+  if (!problems.empty()) {
+    std::string all_problems;
+    for (const auto& p : problems) all_problems += (all_problems.empty() ? "" : "; ") + p;
+    return Fail(ErrorCode::kConfig, fmt::format("{} problem{} in {}: {}", problems.size(), problems.size() == 1 ? "" : "s",
+                                                config_file.empty() ? "the command line" : config_file, all_problems));
+  }
+  return config;
+}
+
+}  // namespace odziv::daemon

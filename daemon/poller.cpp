@@ -1,0 +1,45 @@
+#include "daemon/poller.h"
+
+namespace odziv::daemon {
+
+PollReport PollSource(Store& store, platforms::Connector& connector, const Source& source, const Clock& clock,
+                      std::size_t max_pages, std::optional<Timestamp> next_poll_at) {
+  PollReport report;
+  report.cursor_before = source.cursor;
+  report.cursor_after = source.cursor;
+  std::string cursor = source.cursor;
+  for (std::size_t page_number = 0; page_number < max_pages; ++page_number) {
+    auto page = connector.Fetch(cursor);
+    if (!page) {
+      report.error = page.error();
+      return report;
+    }
+    report.fetched += page->posts.size();
+    const bool last = !page->more || page_number + 1 == max_pages;
+    // Until the last page is stored, the source stays due: a crash in between resumes at once.
+    // A backlog cut short by the page limit stays due too.
+    const bool due_now = !last || page->more;
+    auto ingested = store.IngestPage(source.id, page->posts, page->next_cursor, clock.Now(),
+                                     due_now ? std::optional<Timestamp>(clock.Now()) : next_poll_at);
+    if (!ingested) {
+      report.error = ingested.error().WithContext("storing the page");
+      return report;
+    }
+    ++report.pages;
+    cursor = page->next_cursor;
+    report.cursor_after = cursor;
+    IngestReport& sum = report.stored;
+    sum.inserted += ingested->inserted;
+    sum.edited += ingested->edited;
+    sum.deleted += ingested->deleted;
+    sum.refreshed += ingested->refreshed;
+    sum.unchanged += ingested->unchanged;
+    sum.inserted_ids.insert(sum.inserted_ids.end(), ingested->inserted_ids.begin(), ingested->inserted_ids.end());
+    sum.changed_ids.insert(sum.changed_ids.end(), ingested->changed_ids.begin(), ingested->changed_ids.end());
+    report.more = page->more;
+    if (!page->more) break;
+  }
+  return report;
+}
+
+}  // namespace odziv::daemon

@@ -1,0 +1,144 @@
+// `odziv run`: the daemon, in the foreground (systemd runs it).
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include "core/clock.h"
+#include "daemon/cli_parser.h"
+#include "daemon/cli_store.h"
+#include "daemon/commands.h"
+#include "daemon/daemon_config.h"
+#include "daemon/exit_status.h"
+#include "daemon/instance_lock.h"
+#include "daemon/logging.h"
+#include "daemon/scheduler.h"
+#include "daemon/systemd_notifier.h"
+
+namespace odziv::daemon {
+namespace {
+
+std::string StatusLine(const SchedulerStatus& s) {
+  return fmt::format("{} sources ({} active, {} degraded, {} need a person), {} polls ({} failed), {} new posts",
+                     s.sources, s.active, s.degraded, s.needs_human, s.polls, s.failed_polls, s.posts_stored);
+}
+
+// Checks what a person must fix before the daemon can start on `db`: one clear message each.
+Status CheckDatabasePath(const std::string& db) {
+  std::filesystem::path path(db);
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return Fail(ErrorCode::kConfig, fmt::format("database directory {} does not exist: create it, or pass --db with "
+                                                "a path in an existing directory",
+                                                dir.string()));
+  if (std::filesystem::is_directory(path, ec))
+    return Fail(ErrorCode::kConfig, fmt::format("database path {} is a directory, not a file", db));
+  return {};
+}
+
+}  // namespace
+
+int RunRunCommand(CommandIo& io) {
+  io.name = "odziv run";
+  for (const auto& arg : io.args) {
+    if (arg == "--help" || arg == "-h") {
+      io.out << "Usage: odziv run [--config FILE] [options]\n\n"
+                "Runs the daemon in the foreground: polls every active source, stores new posts, and keeps going "
+                "until SIGTERM or SIGINT. SIGHUP re-reads the configuration file. Command-line options win over "
+                "the file.\n\n  --config FILE   INI configuration file (see odziv.conf.example)\n\n"
+             << DaemonOptions() << "\n";
+      return kExitOk;
+    }
+  }
+  auto config = LoadDaemonConfig(io.args);
+  if (!config) {
+    if (config.error().code == ErrorCode::kInvalidArgument) return UsageError(io, config.error().message);
+    return ReportError(io, config.error());
+  }
+  if (auto logging = SetUpLogging(config->log); !logging) return ReportError(io, logging.error());
+  auto log = Logger("daemon");
+
+  if (auto checked = CheckDatabasePath(config->db); !checked) return ReportError(io, checked.error());
+  auto lock = InstanceLock::Acquire(config->db);
+  if (!lock) return ReportError(io, lock.error());
+  auto store = OpenStoreForCli(config->db);
+  if (!store) {
+    // Nothing a restart fixes (read-only file, newer schema, not a database): tell systemd not to loop.
+    Error e = store.error();
+    if (e.code != ErrorCode::kBusy) e.code = ErrorCode::kConfig;
+    return ReportError(io, e);
+  }
+
+  // Signals are taken by one thread with sigwait; every other thread inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  auto http = MakeCpprestHttpClient(config->http_client);
+  Scheduler scheduler(**store, *http, clock, config->scheduler, std::random_device{}());
+  SystemdNotifier notifier;
+  std::atomic<bool> reload_requested = false;
+
+  std::thread signal_thread([&] {
+    while (true) {
+      int signal = 0;
+      if (sigwait(&signals, &signal) != 0) continue;
+      if (signal == SIGHUP) {
+        reload_requested = true;
+        scheduler.Wake();
+        continue;
+      }
+      log->info("received {}: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      scheduler.Stop();
+      return;
+    }
+  });
+
+  log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
+  notifier.Ready();
+  auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);
+  const std::vector<std::string> args = io.args;
+  bool finished = scheduler.Run(config->shutdown_grace, [&] {
+    notifier.KeepAlive();
+    if (reload_requested.exchange(false)) {
+      notifier.Reloading();
+      auto fresh = LoadDaemonConfig(args);
+      if (!fresh) {
+        log->error("configuration not reloaded, the old one stays in force: {}", fresh.error().message);
+      } else {
+        if (auto logging = SetUpLogging(fresh->log); !logging) log->error("{}", logging.error().message);
+        scheduler.SetPolicy(fresh->scheduler.policy);
+        if (fresh->db != config->db || fresh->scheduler.max_concurrent_polls != config->scheduler.max_concurrent_polls)
+          log->warn("db and scheduler.max-concurrent-polls take effect at the next restart");
+        log->info("configuration reloaded");
+      }
+      notifier.Ready();
+    }
+    if (std::chrono::steady_clock::now() - last_status >= std::chrono::seconds(5)) {
+      last_status = std::chrono::steady_clock::now();
+      notifier.Status(StatusLine(scheduler.Status()));
+    }
+  });
+  notifier.Stopping();
+  signal_thread.join();
+  log->info("stopped: {}", StatusLine(scheduler.Status()));
+  if (!finished) {
+    // A poll is still blocked on the network. Its page is stored whole or not at all, so leaving is safe.
+    log->warn("polls still in flight after {} s are abandoned", config->shutdown_grace.count());
+    spdlog::shutdown();
+    std::_Exit(kExitOk);
+  }
+  return kExitOk;
+}
+
+}  // namespace odziv::daemon

@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "daemon/daemon_config.h"
+
+using namespace odziv;
+using namespace odziv::daemon;
+
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / ("odziv_config_test_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("LoadDaemonConfig reads the INI file and lets the command line win") {
+  std::string file = WriteFile("ok.conf", "db = /tmp/x.db\nlog-level = debug\n[scheduler]\njitter = 0.2\n"
+                                          "max-concurrent-polls = 8\n[http-client]\ntimeout = 5\n");
+  auto config = LoadDaemonConfig({"--config", file, "--scheduler.max-concurrent-polls", "2"});
+  REQUIRE(config);
+  CHECK(config->db == "/tmp/x.db");
+  CHECK(config->log.level == "debug");
+  CHECK(config->scheduler.policy.jitter == Approx(0.2));
+  CHECK(config->scheduler.max_concurrent_polls == 2);
+  CHECK(config->http_client.default_timeout == std::chrono::seconds(5));
+}
+
+TEST_CASE("LoadDaemonConfig reports every bad value at once as a configuration error") {
+  std::string file = WriteFile("bad.conf", "log-level = loud\n[scheduler]\njitter = 3\nmax-concurrent-polls = zero\n");
+  auto config = LoadDaemonConfig({"--config", file});
+  REQUIRE_FALSE(config);
+  CHECK(config.error().code == ErrorCode::kConfig);
+  const std::string& m = config.error().message;
+  CHECK(m.find("3 problems") != std::string::npos);
+  CHECK(m.find("log-level") != std::string::npos);
+  CHECK(m.find("scheduler.jitter") != std::string::npos);
+  CHECK(m.find("scheduler.max-concurrent-polls") != std::string::npos);
+}
+
+TEST_CASE("LoadDaemonConfig refuses unknown keys and unreadable files with the file's name") {
+  std::string file = WriteFile("unknown.conf", "[scheduler]\nturbo = yes\n");
+  auto unknown = LoadDaemonConfig({"--config", file});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::kConfig);
+  CHECK(unknown.error().message.find("turbo") != std::string::npos);
+
+  auto garbage = LoadDaemonConfig({"--config", WriteFile("garbage.conf", "[[[\x01\n=\n")});
+  REQUIRE_FALSE(garbage);
+  CHECK(garbage.error().code == ErrorCode::kConfig);
+
+  auto missing = LoadDaemonConfig({"--config", "/nonexistent/odziv.conf"});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("/nonexistent/odziv.conf") != std::string::npos);
+}
+
+TEST_CASE("LoadDaemonConfig treats an unknown command-line option as a usage error") {
+  auto config = LoadDaemonConfig({"--no-such-option"});
+  REQUIRE_FALSE(config);
+  CHECK(config.error().code == ErrorCode::kInvalidArgument);
+}
