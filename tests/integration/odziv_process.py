@@ -1,0 +1,81 @@
+"""Helpers for integration tests that run the real odziv binary: temporary databases, a local HTTP
+source serving a JSON Lines file, and starting, waiting for and killing daemons."""
+
+import http.server
+import os
+import sqlite3
+import subprocess
+import tempfile
+import threading
+
+
+class Workspace:
+    """A temporary directory with a database path, removed by the test runner's temp cleanup."""
+
+    def __init__(self, odziv):
+        self.odziv = odziv
+        self.dir = tempfile.mkdtemp(prefix="odziv-it-")
+        self.db = os.path.join(self.dir, "odziv.db")
+
+    def run(self, *args, check=True, stdin=None):
+        """Runs `odziv ARGS --db DB` (for commands that take --db) and returns the CompletedProcess."""
+        proc = subprocess.run([self.odziv, *args], input=stdin, capture_output=True, text=True,
+                              env={**os.environ, "ODZIV_DB": self.db}, timeout=120)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"odziv {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
+        return proc
+
+    def start_daemon(self, *extra):
+        """Starts `odziv run` and returns the Popen once it has said it started (its lock is held)."""
+        proc = subprocess.Popen([self.odziv, "run", "--db", self.db, "--log-format", "text", *extra],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in proc.stderr:
+            if "odziv started on" in line:
+                threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+                return proc
+        raise AssertionError(f"daemon exited {proc.wait()} before starting")
+
+    def query(self, sql, *params):
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+
+class FileServer:
+    """Serves one body at /posts.jsonl on loopback. `on_request(n)` runs after the n-th response is sent."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.requests = 0
+        self.on_request = None
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path != "/posts.jsonl":
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.send_header("Content-Length", str(len(server.body)))
+                self.end_headers()
+                self.wfile.write(server.body)
+                self.wfile.flush()
+                with server.lock:
+                    server.requests += 1
+                    n = server.requests
+                if server.on_request:
+                    server.on_request(n)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/posts.jsonl"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
