@@ -24,6 +24,10 @@ po::options_description DaemonOptions() {
       ("scheduler.max-backoff", text("3600"), "longest wait between retries of a failing source, seconds")
       ("scheduler.max-pages-per-poll", text("10"), "pages one poll fetches before other sources get a turn")
       ("scheduler.shutdown-grace", text("10"), "seconds polls in flight get to finish on SIGTERM (1-60)")
+      ("http.listen", text("127.0.0.1:8080"), "HOST:PORT of the web app, API and /healthz, /metrics; 'off' for none")
+      ("http.threads", text("2"), "threads of the HTTP server (1-64)")
+      ("http.max-body-bytes", text("2097152"), "largest request body the HTTP server accepts, bytes")
+      ("http.request-timeout", text("30"), "seconds a request may take to arrive whole (1-600)")
       ("http-client.threads", text("4"), "threads of the HTTP client (1-64)")
       ("http-client.timeout", text("30"), "seconds one platform request may take (1-600)")
       ("http-client.max-body-bytes", text("16777216"), "largest platform response accepted, bytes");
@@ -104,6 +108,16 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
   config.http_client.default_timeout = std::chrono::seconds(timeout);
   ReadNumber<std::size_t>(vm, "http-client.max-body-bytes", 1024, std::size_t{1} << 30, config.http_client.max_body_bytes,
                           problems);
+  config.http_server.listen = vm["http.listen"].as<std::string>();
+  config.http_enabled = config.http_server.listen != "off";
+  if (config.http_enabled && config.http_server.listen.rfind(':') == std::string::npos)
+    problems.push_back(fmt::format("http.listen = '{}' must be HOST:PORT or off", config.http_server.listen));
+  long request_timeout = 30;
+  ReadNumber<std::size_t>(vm, "http.threads", 1, 64, config.http_server.threads, problems);
+  ReadNumber<std::size_t>(vm, "http.max-body-bytes", 1024, std::size_t{1} << 30, config.http_server.max_body_bytes,
+                          problems);
+  ReadNumber<long>(vm, "http.request-timeout", 1, 600, request_timeout, problems);
+  config.http_server.request_timeout = std::chrono::seconds(request_timeout);
   if (!problems.empty()) {
     std::string all_problems;
     for (const auto& p : problems) all_problems += (all_problems.empty() ? "" : "; ") + p;

@@ -15,6 +15,8 @@
 #include "daemon/commands.h"
 #include "daemon/daemon_config.h"
 #include "daemon/exit_status.h"
+#include "daemon/http_server.h"
+#include "daemon/ops_routes.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/scheduler.h"
@@ -104,6 +106,20 @@ int RunRunCommand(CommandIo& io) {
     }
   });
 
+  std::unique_ptr<HttpServer> server;
+  if (config->http_enabled) {
+    auto router = std::make_shared<HttpRouter>();
+    AddOpsRoutes(*router, **store, scheduler);
+    auto started = HttpServer::Start(config->http_server, router);
+    if (!started) {
+      scheduler.Stop();
+      pthread_kill(signal_thread.native_handle(), SIGTERM);
+      signal_thread.join();
+      return ReportError(io, started.error());
+    }
+    server = std::move(*started);
+    log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
+  }
   log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
   notifier.Ready();
   auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);
@@ -130,6 +146,7 @@ int RunRunCommand(CommandIo& io) {
     }
   });
   notifier.Stopping();
+  if (server) server->Stop(std::chrono::seconds(2));
   signal_thread.join();
   log->info("stopped: {}", StatusLine(scheduler.Status()));
   if (!finished) {

@@ -27,7 +27,8 @@ class Workspace:
 
     def start_daemon(self, *extra):
         """Starts `odziv run` and returns the Popen once it has said it started (its lock is held)."""
-        proc = subprocess.Popen([self.odziv, "run", "--db", self.db, "--log-format", "text", *extra],
+        proc = subprocess.Popen([self.odziv, "run", "--db", self.db, "--log-format", "text",
+                                 "--http.listen", "127.0.0.1:0", *extra],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for line in proc.stderr:
             if "odziv started on" in line:

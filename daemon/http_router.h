@@ -1,0 +1,64 @@
+// HttpRouter: maps (method, path) to a handler for the daemon's HTTP server (API, web app, webhooks,
+// /healthz, /metrics). Pure: requests in, responses out, so routes are tested without sockets.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/http_client.h"
+
+namespace odziv::daemon {
+
+struct ServerRequest {
+  std::string method;  // "GET", "POST" …
+  std::string path;    // decoded path without the query: "/api/v1/brands/zrno"
+  std::map<std::string, std::string> query;   // decoded; the last value wins for repeated keys
+  std::map<std::string, std::string> params;  // from the route pattern: "/brands/{slug}" → {"slug": "zrno"}
+  HttpHeaders headers;
+  std::string body;
+  std::string remote_address;
+
+  std::optional<std::string_view> Header(std::string_view name) const;  // case-insensitive
+};
+
+struct ServerResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  HttpHeaders headers;
+
+  // {"error": {"code": "not_found", "message": "…"}}: the one error shape of the API.
+  static ServerResponse Error(int status, std::string_view code, std::string_view message);
+  static ServerResponse Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+};
+
+using RouteHandler = std::function<ServerResponse(const ServerRequest&)>;
+
+class HttpRouter {
+ public:
+  // `pattern` is a path whose segments may be "{name}" (one segment) or end in "{name...}" (the rest).
+  void Add(std::string method, std::string pattern, RouteHandler handler);
+
+  // Runs the matching handler; 404 when no pattern matches, 405 (with Allow) when only the method differs.
+  // A handler that throws becomes a 500 with a generic message (the exception is the handler's bug).
+  ServerResponse Dispatch(ServerRequest request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs ('+' is a space).
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+// Decodes %XX escapes; nullopt for a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
+}  // namespace odziv::daemon
