@@ -289,6 +289,10 @@ Error NewerSchemaError(sqlite3* db, int version) {
 }
 
 Status ApplyMigrations(sqlite3* db) {
+  // The common case, an up-to-date database, needs no write lock.
+  auto current = ReadSchemaVersion(db);
+  if (!current) return Fail(current.error());
+  if (*current == LatestSchemaVersion()) return {};
   for (const Migration& migration : kMigrations) {
     auto tx = SqliteTransaction::Begin(db, /*write=*/true);
     if (!tx) return Fail(tx.error().WithContext("migrating the schema"));

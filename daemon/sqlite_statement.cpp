@@ -39,6 +39,12 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
                                "its directory, or open it read-write",
                                prefix, path, detail),
                    std::nullopt};
+    case SQLITE_CANTOPEN:
+      return Error{ErrorCode::kReadOnly,
+                   fmt::format("{}cannot open database {} or its -wal/-shm files ({}): check the permissions "
+                               "of the file and its directory",
+                               prefix, path, detail),
+                   std::nullopt};
     case SQLITE_CONSTRAINT:
       return Error{rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
                        ? ErrorCode::kAlreadyExists

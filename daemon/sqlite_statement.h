@@ -15,9 +15,10 @@
 
 namespace odziv::daemon {
 
-// The Error for result code `rc` on `db`: kBusy for BUSY/LOCKED, kReadOnly for READONLY, kAlreadyExists for
-// a UNIQUE violation, kInvalidArgument for other constraints, kMalformed for NOTADB/CORRUPT, kInternal
-// otherwise. `context` says what was being done ("adding brand 'acme'").
+// The Error for result code `rc` (extended codes welcome) on `db`: kBusy for BUSY/LOCKED, kReadOnly for
+// READONLY/CANTOPEN, kAlreadyExists for a UNIQUE violation, kInvalidArgument for other constraints,
+// kMalformed for NOTADB/CORRUPT, kUnavailable for a full disk, kInternal otherwise. `context` says what was
+// being done ("adding brand 'acme'").
 Error SqliteError(sqlite3* db, int rc, std::string_view context);
 
 // The file name of the main database of `db`, for messages.

@@ -131,12 +131,13 @@ Result<StoredPost> ReadPost(const SqliteStatement& row) {
   return stored;
 }
 
+// Lets a row reader return either T or, when reading can fail, Result<T>.
 template <class T>
-Result<T> Wrap(T value) {
+Result<T> AsResult(T value) {
   return value;
 }
 template <class T>
-Result<T> Wrap(Result<T> value) {
+Result<T> AsResult(Result<T> value) {
   return value;
 }
 
@@ -148,7 +149,7 @@ Result<std::vector<T>> ReadAll(SqliteStatement& stmt, Read read) {
     auto row = stmt.Step();
     if (!row) return Fail(row.error());
     if (!*row) return out;
-    Result<T> item = Wrap<T>(read(stmt));
+    Result<T> item = AsResult<T>(read(stmt));
     if (!item) return Fail(item.error());
     out.push_back(std::move(*item));
   }
@@ -160,7 +161,7 @@ Result<T> ReadOne(SqliteStatement& stmt, Read read, std::string not_found) {
   auto row = stmt.Step();
   if (!row) return Fail(row.error());
   if (!*row) return Fail(ErrorCode::kNotFound, std::move(not_found));
-  return Wrap<T>(read(stmt));
+  return AsResult<T>(read(stmt));
 }
 
 template <class... T>

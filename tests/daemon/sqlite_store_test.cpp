@@ -7,7 +7,10 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_store.h"
@@ -598,6 +601,24 @@ TEST_CASE("A file that is not an SQLite database is refused and left untouched")
   CHECK(FileBytes(file) == text);
 }
 
+TEST_CASE("An empty file is migrated, but not when opened read-only") {
+  TempDir dir;
+  const fs::path file = dir.path() / "odziv.db";
+  std::ofstream{file};  // as `touch` leaves it
+  SqliteStoreOptions options;
+  options.path = file;
+  options.read_only = true;
+  auto store = OpenSqliteStore(options);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(fs::file_size(file) == 0);
+
+  options.read_only = false;
+  store = OpenSqliteStore(options);
+  REQUIRE(store);
+  CHECK((*store)->SchemaVersion().value() == LatestSchemaVersion());
+}
+
 TEST_CASE("A missing directory or file is a configuration error that names the path") {
   TempDir dir;
   SqliteStoreOptions options;
@@ -664,4 +685,24 @@ TEST_CASE("A write lock held by another process past the busy timeout is kBusy")
   CHECK(report.error().retryable());
   CHECK(report.error().message.find("locked by another process") != std::string::npos);
   CHECK(store->IngestPage(f.source.id, std::vector<Post>{MakePost("1", "x")}, "c", kT0, std::nullopt));
+}
+
+TEST_CASE("One store is safe to use from several threads at once") {
+  Fixture f;
+  std::atomic<int> failures{0};  // Catch2 assertions are not thread-safe: count, then check once
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&f, &failures, t] {
+      for (int page = 0; page < 10; ++page) {
+        std::vector<Post> posts;
+        for (int i = 0; i < 5; ++i) posts.push_back(MakePost(fmt::format("{}-{}-{}", t, page, i), "tekst"));
+        auto report = f.store->IngestPage(f.source.id, posts, "c", kT0, std::nullopt);
+        if (!report || report->inserted != 5) ++failures;
+        if (!f.store->ListPosts(PostFilter{})) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == 0);
+  CHECK(f.store->CountPosts(f.brand.id).value() == 200);
 }
