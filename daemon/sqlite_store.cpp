@@ -228,10 +228,11 @@ Status CheckBrand(const Brand& brand) {
 
 enum class Change { kNone, kInserted, kEdited, kDeleted, kRefreshed };
 
-// Everything but the text, the identity and the times odziv keeps (created_at, deleted_at).
+// What a fetch may change besides the text: everything but the identity, the times odziv keeps
+// (created_at, deleted_at) and edited_at, which matters only together with a new text.
 auto MutableFields(const Post& p) {
   return std::tie(p.kind, p.thread_id, p.parent_id, p.author.id, p.author.handle, p.author.name,
-                  p.author.reach, p.language, p.rating, p.url, p.edited_at, p.metrics.likes, p.metrics.replies,
+                  p.author.reach, p.language, p.rating, p.url, p.metrics.likes, p.metrics.replies,
                   p.metrics.shares, p.metrics.views, p.from_brand);
 }
 
@@ -239,11 +240,11 @@ Change Classify(const Post& stored, const Post& incoming) {
   // A report of deletion only marks the post: platforms send tombstones with empty or placeholder text
   // ("[deleted]") and zero counters, which must not overwrite what the post said.
   if (incoming.deleted_at) return stored.deleted_at ? Change::kNone : Change::kDeleted;
-  // A version older than the stored one (a page fetched again after an edit) changes nothing.
-  if (stored.edited_at && (!incoming.edited_at || *incoming.edited_at < *stored.edited_at)) {
-    if (incoming.text != stored.text) return Change::kNone;
+  if (incoming.text != stored.text) {
+    // A version older than the stored one (a page fetched again after an edit) must not undo the edit.
+    const bool older = stored.edited_at && (!incoming.edited_at || *incoming.edited_at < *stored.edited_at);
+    return older ? Change::kNone : Change::kEdited;
   }
-  if (incoming.text != stored.text) return Change::kEdited;
   if (MutableFields(incoming) != MutableFields(stored)) return Change::kRefreshed;
   return Change::kNone;
 }
@@ -321,7 +322,9 @@ Result<std::pair<Change, std::int64_t>> IngestPost(sqlite3* db, IngestStatements
     case Change::kEdited:
     case Change::kRefreshed: {
       int revision = stored->revision;
+      std::optional<Timestamp> edited_at = stored->post.edited_at;
       if (change == Change::kEdited) {
+        edited_at = post.edited_at;
         s.add_revision.Reset();
         s.add_revision.BindAll(stored->id, revision, stored->post.text, stored->post.edited_at, now);
         if (auto done = s.add_revision.Run(); !done) return Fail(done.error());
@@ -330,7 +333,7 @@ Result<std::pair<Change, std::int64_t>> IngestPost(sqlite3* db, IngestStatements
       s.update.Reset();
       s.update.BindAll(PostKindName(post.kind), post.thread_id, post.parent_id, post.author.id,
                        post.author.handle, post.author.name, post.author.reach, post.text, post.language,
-                       post.rating, post.url, post.edited_at, post.metrics.likes, post.metrics.replies,
+                       post.rating, post.url, edited_at, post.metrics.likes, post.metrics.replies,
                        post.metrics.shares, post.metrics.views, post.from_brand, now, revision, stored->id);
       if (auto done = s.update.Run(); !done) return Fail(done.error());
       break;

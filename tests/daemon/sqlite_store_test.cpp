@@ -320,11 +320,17 @@ TEST_CASE("IngestPage keeps the old text of an edited post as a revision") {
 
   // A page fetched again shows the older version: nothing changes.
   CHECK(f.Ingest({edited}, "c4", kT0 + std::chrono::minutes(5)).unchanged == 1);
+  // An endpoint that reports no edit time refreshes the counters and keeps the known edit time.
+  Post counted = MakePost("1", "third");
+  counted.metrics.likes = 99;
+  CHECK(f.Ingest({counted}, "c5", kT0 + std::chrono::minutes(6)).refreshed == 1);
 
   auto stored = f.store->GetPost(id).value();
   CHECK(stored.post.text == "third");
+  CHECK(stored.post.edited_at == kT0 + std::chrono::minutes(3));
+  CHECK(stored.post.metrics.likes == 99);
   CHECK(stored.revision == 3);
-  CHECK(stored.updated_at == kT0 + std::chrono::minutes(4));
+  CHECK(stored.updated_at == kT0 + std::chrono::minutes(6));
   CHECK(stored.fetched_at == kT0);
   auto history = f.store->PostHistory(id);
   REQUIRE(history);
