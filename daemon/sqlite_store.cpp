@@ -467,12 +467,17 @@ Result<int> SqliteStore::SchemaVersion() {
 Result<Brand> SqliteStore::AddBrand(const Brand& brand) {
   if (auto checked = CheckBrand(brand); !checked) return Fail(checked.error());
   std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
   auto added = Execute(db_, "INSERT INTO brands (slug, name, timezone, settings, created_at) VALUES (?, ?, ?, ?, ?)",
                        brand.slug, brand.name, brand.timezone, brand.settings, Now());
   if (!added) {
     return Fail(Reword(added.error(), fmt::format("a brand with slug '{}' already exists", brand.slug)));
   }
-  return LoadBrandById(db_, sqlite3_last_insert_rowid(db_));
+  auto stored = LoadBrandById(db_, sqlite3_last_insert_rowid(db_));
+  if (!stored) return Fail(stored.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
 }
 
 Result<Brand> SqliteStore::GetBrand(std::string_view slug) {
