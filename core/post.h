@@ -1,5 +1,5 @@
 // Post: one item a platform shows about a brand (a mention, a comment, a review or a direct message),
-// as a connector produces it and as storage keeps it. Unique on (platform, external_id).
+// as a connector produces it and as storage keeps it. Stored once per (brand, platform, external_id).
 #pragma once
 
 #include <cstdint>

@@ -23,7 +23,7 @@ namespace odziv {
 struct StoredPost {
   std::int64_t id = 0;
   std::int64_t brand_id = 0;
-  std::int64_t source_id = 0;  // the source that first fetched it
+  std::int64_t source_id = 0;  // the source that first fetched it; 0 once that source is removed
   Post post;
   Timestamp fetched_at{};  // when odziv first stored it
   Timestamp updated_at{};  // when odziv last changed it (edit, delete, metrics)

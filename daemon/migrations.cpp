@@ -1,0 +1,321 @@
+#include "daemon/migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "daemon/sqlite_statement.h"
+
+namespace odziv::daemon {
+
+namespace {
+
+// Times are Unix milliseconds (INTEGER); booleans are 0/1; JSON is stored as TEXT.
+//
+// The tables from `cases` on belong to later stages (triage, drafting, alerts, delivery, users, audit):
+// their columns here are a sensible start, and later issues extend them through further migrations.
+//
+// Deleting a brand cascades to everything that hangs off it (RemoveBrand refuses that unless asked to).
+// Audit events outlive what they mention: their references become NULL.
+constexpr std::string_view kSchema1 = R"sql(
+CREATE TABLE config_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  -- Increased by the triggers below whenever a brand or a source's configuration changes, so that the
+  -- daemon notices edits made by other processes (the CLI) by reading one row.
+  generation INTEGER NOT NULL
+);
+INSERT INTO config_state (id, generation) VALUES (1, 1);
+
+CREATE TABLE brands (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  settings TEXT NOT NULL DEFAULT '{}',  -- JSON object owned by later stages
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  -- Configuration.
+  name TEXT NOT NULL UNIQUE,
+  platform TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}',  -- JSON object of strings; credential references, never secrets
+  poll_interval_s INTEGER,              -- NULL: the platform's default
+  paused INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  -- Poll state, written only by the daemon.
+  cursor TEXT NOT NULL DEFAULT '',
+  health TEXT NOT NULL DEFAULT 'ok' CHECK (health IN ('ok', 'degraded', 'needs_human')),
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  last_poll_at INTEGER,
+  next_poll_at INTEGER
+);
+CREATE INDEX sources_by_brand ON sources (brand_id);
+
+-- A post is stored once per brand: unique on (brand_id, platform, external_id), not on (platform,
+-- external_id) alone, because an agency may serve two brands mentioned in the same post and each brand
+-- keeps its own copy (its own assessment, case and reply).
+--
+-- source_id is the source that first fetched the post. Posts belong to the brand, not the source: removing
+-- a source sets it to NULL and keeps the posts.
+CREATE TABLE posts (
+  id INTEGER PRIMARY KEY,
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL,
+  platform TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('mention', 'comment', 'review', 'message')),
+  thread_id TEXT NOT NULL DEFAULT '',
+  parent_id TEXT NOT NULL DEFAULT '',
+  author_id TEXT NOT NULL DEFAULT '',
+  author_handle TEXT NOT NULL DEFAULT '',
+  author_name TEXT NOT NULL DEFAULT '',
+  author_reach INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT '',
+  rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+  url TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  deleted_at INTEGER,                   -- marked, never removed
+  likes INTEGER NOT NULL DEFAULT 0,
+  replies INTEGER NOT NULL DEFAULT 0,
+  shares INTEGER NOT NULL DEFAULT 0,
+  views INTEGER NOT NULL DEFAULT 0,
+  from_brand INTEGER NOT NULL DEFAULT 0,
+  fetched_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,  -- 1 + the number of text edits seen
+  UNIQUE (brand_id, platform, external_id)
+);
+CREATE INDEX posts_by_brand ON posts (brand_id, id);
+CREATE INDEX posts_by_brand_created ON posts (brand_id, created_at);
+CREATE INDEX posts_by_source ON posts (source_id, id);
+CREATE INDEX posts_by_created ON posts (created_at);
+
+-- The earlier versions of edited posts.
+CREATE TABLE post_revisions (
+  id INTEGER PRIMARY KEY,
+  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  edited_at INTEGER,                    -- the platform's edit time of this version, when known
+  replaced_at INTEGER NOT NULL,         -- when odziv stored the next version
+  UNIQUE (post_id, revision)
+);
+
+CREATE TABLE assessments (
+  id INTEGER PRIMARY KEY,
+  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+  post_revision INTEGER NOT NULL DEFAULT 1,  -- the version of the text that was judged
+  sentiment REAL NOT NULL,
+  label TEXT NOT NULL CHECK (label IN ('neg', 'neu', 'pos')),
+  confidence REAL NOT NULL,
+  language TEXT NOT NULL,
+  script TEXT NOT NULL,
+  topics TEXT NOT NULL DEFAULT '[]',    -- JSON array of strings
+  intents TEXT NOT NULL DEFAULT '[]',   -- JSON array of strings
+  urgency INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  reasons TEXT NOT NULL DEFAULT '[]',   -- JSON array of strings, most important first
+  model_version TEXT NOT NULL,
+  assessed_at INTEGER NOT NULL
+);
+CREATE INDEX assessments_by_post ON assessments (post_id, id);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+
+-- Which brands a user may see, and in which role: nothing of a brand leaks to people without a row here.
+CREATE TABLE user_brands (
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  role TEXT NOT NULL,                   -- viewer, agent, lead, admin
+  PRIMARY KEY (user_id, brand_id)
+);
+CREATE INDEX user_brands_by_brand ON user_brands (brand_id);
+
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  status TEXT NOT NULL DEFAULT 'open',  -- open, waiting (reply sent, not yet seen), closed
+  priority INTEGER NOT NULL DEFAULT 4,
+  opened_at INTEGER NOT NULL,
+  sla_due_at INTEGER,
+  escalated_at INTEGER,
+  assignee_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  closed_at INTEGER,
+  closed_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  close_reason TEXT NOT NULL DEFAULT '',  -- a case never closes silently
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX cases_by_brand_status ON cases (brand_id, status, sla_due_at);
+
+CREATE TABLE case_posts (
+  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (case_id, post_id)
+);
+CREATE INDEX case_posts_by_post ON case_posts (post_id);
+
+CREATE TABLE drafts (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,  -- the post the reply answers
+  text TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT '',
+  template TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'pending',  -- pending, approved, rejected, superseded
+  created_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  decided_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  reject_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX drafts_by_case ON drafts (case_id);
+CREATE INDEX drafts_by_post ON drafts (post_id);
+CREATE INDEX drafts_by_status ON drafts (status, created_at);
+
+-- The outbox of approved replies: a row is written in the same transaction as the approval, and the
+-- idempotency key makes sure that a reply is posted once even when sending is retried after a crash.
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY,
+  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,
+  source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL,  -- the account that posts the reply
+  idempotency_key TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  reply_external_id TEXT NOT NULL DEFAULT '',  -- the platform's id of the posted reply
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX deliveries_by_draft ON deliveries (draft_id);
+CREATE INDEX deliveries_by_source ON deliveries (source_id);
+CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+
+-- The outbox of alerts: the dedup key makes sure that people are told once.
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  case_id INTEGER REFERENCES cases (id) ON DELETE SET NULL,
+  route TEXT NOT NULL,                  -- the route's name in the brand's settings
+  kind TEXT NOT NULL,                   -- urgent_post, sla_breach, spike, digest
+  dedup_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL DEFAULT '{}',   -- JSON
+  status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed, suppressed (throttled into a digest)
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX alerts_by_brand ON alerts (brand_id, created_at);
+CREATE INDEX alerts_by_case ON alerts (case_id);
+CREATE INDEX alerts_due ON alerts (status, next_attempt_at);
+
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  actor TEXT NOT NULL,                  -- the user's login, "cli" or "daemon"; kept when the user goes
+  brand_id INTEGER REFERENCES brands (id) ON DELETE SET NULL,
+  action TEXT NOT NULL,                 -- "draft.approve", "case.close", "source.pause" …
+  subject TEXT NOT NULL DEFAULT '',     -- what it acted on: "draft:12"
+  details TEXT NOT NULL DEFAULT '{}'    -- JSON
+);
+CREATE INDEX audit_events_by_brand ON audit_events (brand_id, at);
+CREATE INDEX audit_events_by_user ON audit_events (user_id);
+
+-- Configuration changes bump the generation; poll state (cursor, health, failures, times) does not.
+-- UPDATE OF fires on every listed column that is SET, so WHEN also checks that a value really changed.
+CREATE TRIGGER brands_inserted AFTER INSERT ON brands
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+CREATE TRIGGER brands_deleted AFTER DELETE ON brands
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+CREATE TRIGGER brands_changed AFTER UPDATE OF slug, name, timezone, settings ON brands
+WHEN OLD.slug IS NOT NEW.slug OR OLD.name IS NOT NEW.name OR OLD.timezone IS NOT NEW.timezone
+  OR OLD.settings IS NOT NEW.settings
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+CREATE TRIGGER sources_inserted AFTER INSERT ON sources
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+CREATE TRIGGER sources_deleted AFTER DELETE ON sources
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+CREATE TRIGGER sources_changed AFTER UPDATE OF brand_id, name, platform, settings, poll_interval_s, paused
+ON sources
+WHEN OLD.brand_id IS NOT NEW.brand_id OR OLD.name IS NOT NEW.name OR OLD.platform IS NOT NEW.platform
+  OR OLD.settings IS NOT NEW.settings OR OLD.poll_interval_s IS NOT NEW.poll_interval_s
+  OR OLD.paused IS NOT NEW.paused
+BEGIN UPDATE config_state SET generation = generation + 1; END;
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
+                 "audit events, config generation",
+              kSchema1},
+};
+
+}  // namespace
+
+std::span<const Migration> SqliteMigrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+Result<int> ReadSchemaVersion(sqlite3* db) {
+  auto stmt = SqliteStatement::Prepare(db, "PRAGMA user_version");
+  if (!stmt) return Fail(stmt.error().WithContext("reading the schema version"));
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error().WithContext("reading the schema version"));
+  if (!*row) return Fail(ErrorCode::kInternal, "PRAGMA user_version returned no row");
+  return static_cast<int>(stmt->Int(0));
+}
+
+Error NewerSchemaError(sqlite3* db, int version) {
+  return Error{ErrorCode::kFailedPrecondition,
+               fmt::format("database {} is at schema {}, this odziv knows up to {}: upgrade odziv",
+                           SqlitePath(db), version, LatestSchemaVersion()),
+               std::nullopt};
+}
+
+Status ApplyMigrations(sqlite3* db) {
+  // The common case, an up-to-date database, needs no write lock.
+  auto current = ReadSchemaVersion(db);
+  if (!current) return Fail(current.error());
+  if (*current == LatestSchemaVersion()) return {};
+  for (const Migration& migration : kMigrations) {
+    auto tx = SqliteTransaction::Begin(db, /*write=*/true);
+    if (!tx) return Fail(tx.error().WithContext("migrating the schema"));
+    // Read inside the write transaction: another process may have migrated since we last looked.
+    auto version = ReadSchemaVersion(db);
+    if (!version) return Fail(version.error());
+    if (*version > LatestSchemaVersion()) return Fail(NewerSchemaError(db, *version));
+    if (*version >= migration.version) continue;  // the guard rolls back the empty transaction
+    if (*version != migration.version - 1) {
+      return Fail(ErrorCode::kInternal, fmt::format("schema migration {} found the database at version {}",
+                                                    migration.version, *version));
+    }
+    const std::string context = fmt::format("applying schema migration {} ({})", migration.version,
+                                            migration.description);
+    auto applied = SqliteExec(db, std::string(migration.sql).c_str(), context);
+    if (!applied) return applied;
+    // PRAGMA takes no parameters; the value is this binary's own constant, never outside input.
+    auto recorded = SqliteExec(db, fmt::format("PRAGMA user_version = {}", migration.version).c_str(), context);
+    if (!recorded) return recorded;
+    auto committed = tx->Commit();
+    if (!committed) return Fail(committed.error().WithContext(context));
+  }
+  return {};
+}
+
+}  // namespace odziv::daemon

@@ -1,0 +1,108 @@
+// SqliteStatement: the thin C++ layer over the SQLite C API that the SQLite store and its migrations share:
+// prepared statements with bound parameters (values are never spliced into SQL text), a transaction guard,
+// and the translation of SQLite result codes into odziv Errors that name the database file.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/timestamp.h"
+
+namespace odziv::daemon {
+
+// The Error for result code `rc` (extended codes welcome) on `db`: kBusy for BUSY/LOCKED, kReadOnly for
+// READONLY/CANTOPEN, kAlreadyExists for a UNIQUE violation, kInvalidArgument for other constraints,
+// kMalformed for NOTADB/CORRUPT, kUnavailable for a full disk, kInternal otherwise. `context` says what was
+// being done ("adding brand 'acme'").
+Error SqliteError(sqlite3* db, int rc, std::string_view context);
+
+// The file name of the main database of `db`, for messages.
+std::string SqlitePath(sqlite3* db);
+
+// One prepared statement; finalized when destroyed. Not thread-safe (the store's mutex guards it).
+class SqliteStatement {
+ public:
+  // `sql` must be a single statement with `?` parameters.
+  static Result<SqliteStatement> Prepare(sqlite3* db, std::string_view sql);
+
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement();
+
+  // Parameters are numbered from 1, as in SQLite. Text is bound with its length, so embedded NUL bytes
+  // survive; an unset optional binds NULL.
+  void Bind(int index, std::int64_t value);
+  void Bind(int index, int value) { Bind(index, static_cast<std::int64_t>(value)); }
+  void Bind(int index, bool value) { Bind(index, static_cast<std::int64_t>(value ? 1 : 0)); }
+  void Bind(int index, std::string_view value);
+  void Bind(int index, const char* value) { Bind(index, std::string_view(value)); }  // not the bool one
+  void Bind(int index, Timestamp value) { Bind(index, ToUnixMillis(value)); }
+  void Bind(int index, std::nullopt_t);
+  template <class T>
+  void Bind(int index, const std::optional<T>& value) {
+    if (value) {
+      Bind(index, *value);
+    } else {
+      Bind(index, std::nullopt);
+    }
+  }
+  // Binds `values` to parameters 1, 2, … in order.
+  template <class... T>
+  void BindAll(const T&... values) {
+    int index = 0;
+    (Bind(++index, values), ...);
+  }
+
+  // Advances one row: true when a row is ready to be read, false when the statement has finished.
+  Result<bool> Step();
+  // Runs a statement that returns no rows to its end.
+  Status Run();
+  // Makes the statement ready to run again and clears its bindings.
+  void Reset();
+
+  // Column readers, numbered from 0. NULL reads as 0 / "" / nullopt.
+  std::int64_t Int(int column) const;
+  std::optional<std::int64_t> OptionalInt(int column) const;
+  std::string Text(int column) const;  // embedded NUL bytes included
+  Timestamp Time(int column) const { return FromUnixMillis(Int(column)); }
+  std::optional<Timestamp> OptionalTime(int column) const;
+
+ private:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int bind_rc_ = SQLITE_OK;  // the first failed bind, reported by Step()
+};
+
+// Runs statements without parameters or results (BEGIN, COMMIT, a migration's DDL).
+Status SqliteExec(sqlite3* db, const char* sql, std::string_view context);
+
+// A transaction that rolls back when destroyed unless committed.
+class SqliteTransaction {
+ public:
+  // BEGIN IMMEDIATE for transactions that write (takes the write lock up front, so that the busy timeout
+  // applies at the start instead of a deadlock-prone upgrade later), BEGIN (deferred) for reads.
+  static Result<SqliteTransaction> Begin(sqlite3* db, bool write);
+
+  SqliteTransaction(SqliteTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  SqliteTransaction& operator=(SqliteTransaction&&) = delete;
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+  ~SqliteTransaction();
+
+  Status Commit();
+
+ private:
+  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  sqlite3* db_;  // null once committed or rolled back
+};
+
+}  // namespace odziv::daemon

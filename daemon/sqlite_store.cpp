@@ -1,0 +1,760 @@
+#include "daemon/sqlite_store.h"
+
+#include <cpprest/json.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <exception>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+#include "daemon/migrations.h"
+#include "daemon/sqlite_statement.h"
+
+namespace odziv::daemon {
+
+namespace {
+
+constexpr std::size_t kMaxListLimit = 10000;
+
+// ---- JSON columns.
+
+Result<std::string> SettingsToJson(const std::map<std::string, std::string>& settings) {
+  try {
+    web::json::value object = web::json::value::object();
+    for (const auto& [key, value] : settings) object[key] = web::json::value::string(value);
+    return object.serialize();
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("source settings cannot be written as JSON: {}", e.what()));
+  }
+}
+
+Result<std::map<std::string, std::string>> SettingsFromJson(const std::string& text) {
+  try {
+    web::json::value value = web::json::value::parse(text);
+    if (!value.is_object()) return Fail(ErrorCode::kMalformed, "stored source settings are not a JSON object");
+    std::map<std::string, std::string> settings;
+    for (const auto& [key, item] : value.as_object()) {
+      if (!item.is_string()) {
+        return Fail(ErrorCode::kMalformed, fmt::format("stored source setting '{}' is not a string", key));
+      }
+      settings.emplace(key, item.as_string());
+    }
+    return settings;
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kMalformed, fmt::format("stored source settings are not valid JSON: {}", e.what()));
+  }
+}
+
+bool IsJsonObject(const std::string& text) {
+  try {
+    return web::json::value::parse(text).is_object();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// ---- Rows. Each SELECT lists the columns in the order its reader expects.
+
+constexpr std::string_view kBrandColumns = "id, slug, name, timezone, settings, created_at";
+
+Brand ReadBrand(const SqliteStatement& row) {
+  Brand brand;
+  brand.id = row.Int(0);
+  brand.slug = row.Text(1);
+  brand.name = row.Text(2);
+  brand.timezone = row.Text(3);
+  brand.settings = row.Text(4);
+  brand.created_at = row.Time(5);
+  return brand;
+}
+
+constexpr std::string_view kSourceColumns =
+    "id, brand_id, name, platform, settings, poll_interval_s, paused, created_at, cursor, health, "
+    "consecutive_failures, last_error, last_poll_at, next_poll_at";
+
+Result<Source> ReadSource(const SqliteStatement& row) {
+  Source source;
+  source.id = row.Int(0);
+  source.brand_id = row.Int(1);
+  source.name = row.Text(2);
+  source.platform = row.Text(3);
+  auto settings = SettingsFromJson(row.Text(4));
+  if (!settings) return Fail(settings.error().WithContext(fmt::format("source '{}'", source.name)));
+  source.settings = std::move(*settings);
+  if (auto interval = row.OptionalInt(5)) source.poll_interval = std::chrono::seconds(*interval);
+  source.paused = row.Int(6) != 0;
+  source.created_at = row.Time(7);
+  source.cursor = row.Text(8);
+  auto health = ParseSourceHealth(row.Text(9));
+  if (!health) return Fail(ErrorCode::kMalformed, fmt::format("source '{}' has an unknown health", source.name));
+  source.health = *health;
+  source.consecutive_failures = static_cast<int>(row.Int(10));
+  source.last_error = row.Text(11);
+  source.last_poll_at = row.OptionalTime(12);
+  source.next_poll_at = row.OptionalTime(13);
+  return source;
+}
+
+constexpr std::string_view kPostColumns =
+    "id, brand_id, source_id, platform, external_id, kind, thread_id, parent_id, author_id, author_handle, "
+    "author_name, author_reach, text, language, rating, url, created_at, edited_at, deleted_at, likes, "
+    "replies, shares, views, from_brand, fetched_at, updated_at, revision";
+
+Result<StoredPost> ReadPost(const SqliteStatement& row) {
+  StoredPost stored;
+  stored.id = row.Int(0);
+  stored.brand_id = row.Int(1);
+  stored.source_id = row.OptionalInt(2).value_or(0);  // NULL once the source is removed
+  Post& post = stored.post;
+  post.platform = row.Text(3);
+  post.external_id = row.Text(4);
+  auto kind = ParsePostKind(row.Text(5));
+  if (!kind) return Fail(ErrorCode::kMalformed, fmt::format("post {} has an unknown kind", stored.id));
+  post.kind = *kind;
+  post.thread_id = row.Text(6);
+  post.parent_id = row.Text(7);
+  post.author = Author{row.Text(8), row.Text(9), row.Text(10), row.Int(11)};
+  post.text = row.Text(12);
+  post.language = row.Text(13);
+  if (auto rating = row.OptionalInt(14)) post.rating = static_cast<int>(*rating);
+  post.url = row.Text(15);
+  post.created_at = row.Time(16);
+  post.edited_at = row.OptionalTime(17);
+  post.deleted_at = row.OptionalTime(18);
+  post.metrics = PostMetrics{row.Int(19), row.Int(20), row.Int(21), row.Int(22)};
+  post.from_brand = row.Int(23) != 0;
+  stored.fetched_at = row.Time(24);
+  stored.updated_at = row.Time(25);
+  stored.revision = static_cast<int>(row.Int(26));
+  return stored;
+}
+
+// Lets a row reader return either T or, when reading can fail, Result<T>.
+template <class T>
+Result<T> AsResult(T value) {
+  return value;
+}
+template <class T>
+Result<T> AsResult(Result<T> value) {
+  return value;
+}
+
+// Runs `stmt` and reads every row with `read` (returning T or Result<T>).
+template <class T, class Read>
+Result<std::vector<T>> ReadAll(SqliteStatement& stmt, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    Result<T> item = AsResult<T>(read(stmt));
+    if (!item) return Fail(item.error());
+    out.push_back(std::move(*item));
+  }
+}
+
+// Runs `stmt` and reads its one row; `not_found` when there is none.
+template <class T, class Read>
+Result<T> ReadOne(SqliteStatement& stmt, Read read, std::string not_found) {
+  auto row = stmt.Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound, std::move(not_found));
+  return AsResult<T>(read(stmt));
+}
+
+template <class... T>
+Result<SqliteStatement> Query(sqlite3* db, std::string_view sql, const T&... values) {
+  auto stmt = SqliteStatement::Prepare(db, sql);
+  if (stmt) stmt->BindAll(values...);
+  return stmt;
+}
+
+template <class... T>
+Status Execute(sqlite3* db, std::string_view sql, const T&... values) {
+  auto stmt = Query(db, sql, values...);
+  if (!stmt) return Fail(stmt.error());
+  return stmt->Run();
+}
+
+Result<Brand> LoadBrandBySlug(sqlite3* db, std::string_view slug) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM brands WHERE slug = ?", kBrandColumns), slug);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Brand>(*stmt, ReadBrand, fmt::format("no brand with slug '{}'", slug));
+}
+
+Result<Brand> LoadBrandById(sqlite3* db, std::int64_t id) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM brands WHERE id = ?", kBrandColumns), id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Brand>(*stmt, ReadBrand, fmt::format("no brand with id {}", id));
+}
+
+Result<Source> LoadSourceById(sqlite3* db, std::int64_t id) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM sources WHERE id = ?", kSourceColumns), id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Source>(*stmt, ReadSource, fmt::format("no source with id {}", id));
+}
+
+// The integer in the first column of the one row `sql` returns; kNotFound when there is no row.
+template <class... T>
+Result<std::int64_t> QueryInt(sqlite3* db, std::string_view sql, const T&... params) {
+  auto stmt = Query(db, sql, params...);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<std::int64_t>(*stmt, [](const SqliteStatement& row) { return row.Int(0); }, "no row");
+}
+
+// A unique-constraint failure reworded for people; other errors unchanged.
+Error Reword(Error error, std::string already_exists) {
+  if (error.code == ErrorCode::kAlreadyExists) error.message = std::move(already_exists);
+  return error;
+}
+
+std::optional<std::int64_t> IntervalSeconds(const Source& source) {
+  if (!source.poll_interval) return std::nullopt;
+  return source.poll_interval->count();
+}
+
+Status CheckBrand(const Brand& brand) {
+  if (auto problem = CheckSlug(brand.slug)) return Fail(ErrorCode::kInvalidArgument, *problem);
+  if (!IsJsonObject(brand.settings)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("the settings of brand '{}' are not a JSON object", brand.slug));
+  }
+  return {};
+}
+
+// ---- Ingest.
+
+enum class Change { kNone, kInserted, kEdited, kDeleted, kRefreshed };
+
+// What a fetch may change besides the text: everything but the identity, the times odziv keeps
+// (created_at, deleted_at) and edited_at, which matters only together with a new text.
+auto MutableFields(const Post& p) {
+  return std::tie(p.kind, p.thread_id, p.parent_id, p.author.id, p.author.handle, p.author.name,
+                  p.author.reach, p.language, p.rating, p.url, p.metrics.likes, p.metrics.replies,
+                  p.metrics.shares, p.metrics.views, p.from_brand);
+}
+
+Change Classify(const Post& stored, const Post& incoming) {
+  // A report of deletion only marks the post: platforms send tombstones with empty or placeholder text
+  // ("[deleted]") and zero counters, which must not overwrite what the post said.
+  if (incoming.deleted_at) return stored.deleted_at ? Change::kNone : Change::kDeleted;
+  if (incoming.text != stored.text) {
+    // A version older than the stored one (a page fetched again after an edit) must not undo the edit.
+    const bool older = stored.edited_at && (!incoming.edited_at || *incoming.edited_at < *stored.edited_at);
+    return older ? Change::kNone : Change::kEdited;
+  }
+  if (MutableFields(incoming) != MutableFields(stored)) return Change::kRefreshed;
+  return Change::kNone;
+}
+
+constexpr std::string_view kInsertPost =
+    "INSERT INTO posts (brand_id, source_id, platform, external_id, kind, thread_id, parent_id, author_id, "
+    "author_handle, author_name, author_reach, text, language, rating, url, created_at, edited_at, deleted_at, "
+    "likes, replies, shares, views, from_brand, fetched_at, updated_at, revision) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+
+constexpr std::string_view kUpdatePost =
+    "UPDATE posts SET kind = ?, thread_id = ?, parent_id = ?, author_id = ?, author_handle = ?, "
+    "author_name = ?, author_reach = ?, text = ?, language = ?, rating = ?, url = ?, edited_at = ?, likes = ?, "
+    "replies = ?, shares = ?, views = ?, from_brand = ?, updated_at = ?, revision = ? WHERE id = ?";
+
+// The statements of one ingest, prepared once per page.
+struct IngestStatements {
+  SqliteStatement find;
+  SqliteStatement insert;
+  SqliteStatement update;
+  SqliteStatement mark_deleted;
+  SqliteStatement add_revision;
+};
+
+Result<IngestStatements> PrepareIngest(sqlite3* db) {
+  auto find = SqliteStatement::Prepare(
+      db, fmt::format("SELECT {} FROM posts WHERE brand_id = ? AND platform = ? AND external_id = ?", kPostColumns));
+  auto insert = SqliteStatement::Prepare(db, kInsertPost);
+  auto update = SqliteStatement::Prepare(db, kUpdatePost);
+  auto mark_deleted = SqliteStatement::Prepare(db, "UPDATE posts SET deleted_at = ?, updated_at = ? WHERE id = ?");
+  auto add_revision = SqliteStatement::Prepare(
+      db, "INSERT INTO post_revisions (post_id, revision, text, edited_at, replaced_at) VALUES (?, ?, ?, ?, ?)");
+  for (const auto* stmt : {&find, &insert, &update, &mark_deleted, &add_revision}) {
+    if (!*stmt) return Fail(stmt->error());
+  }
+  return IngestStatements{std::move(*find), std::move(*insert), std::move(*update), std::move(*mark_deleted),
+                          std::move(*add_revision)};
+}
+
+// Stores one post; returns what changed and the post's id.
+Result<std::pair<Change, std::int64_t>> IngestPost(sqlite3* db, IngestStatements& s, std::int64_t brand_id,
+                                                   std::int64_t source_id, const Post& post, Timestamp now) {
+  if (post.platform.empty() || post.external_id.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "a post without a platform or an external id cannot be stored");
+  }
+  s.find.Reset();
+  s.find.BindAll(brand_id, post.platform, post.external_id);
+  auto row = s.find.Step();
+  if (!row) return Fail(row.error());
+
+  if (!*row) {
+    s.insert.Reset();
+    s.insert.BindAll(brand_id, source_id, post.platform, post.external_id, PostKindName(post.kind), post.thread_id,
+                     post.parent_id, post.author.id, post.author.handle, post.author.name, post.author.reach,
+                     post.text, post.language, post.rating, post.url, post.created_at, post.edited_at,
+                     post.deleted_at, post.metrics.likes, post.metrics.replies, post.metrics.shares,
+                     post.metrics.views, post.from_brand, now, now);
+    if (auto done = s.insert.Run(); !done) return Fail(done.error());
+    return std::pair{Change::kInserted, sqlite3_last_insert_rowid(db)};
+  }
+
+  auto stored = ReadPost(s.find);
+  if (!stored) return Fail(stored.error());
+  const Change change = Classify(stored->post, post);
+  switch (change) {
+    case Change::kNone:
+    case Change::kInserted:
+      break;
+    case Change::kDeleted: {
+      s.mark_deleted.Reset();
+      s.mark_deleted.BindAll(*post.deleted_at, now, stored->id);
+      if (auto done = s.mark_deleted.Run(); !done) return Fail(done.error());
+      break;
+    }
+    case Change::kEdited:
+    case Change::kRefreshed: {
+      int revision = stored->revision;
+      std::optional<Timestamp> edited_at = stored->post.edited_at;
+      if (change == Change::kEdited) {
+        edited_at = post.edited_at;
+        s.add_revision.Reset();
+        s.add_revision.BindAll(stored->id, revision, stored->post.text, stored->post.edited_at, now);
+        if (auto done = s.add_revision.Run(); !done) return Fail(done.error());
+        ++revision;
+      }
+      s.update.Reset();
+      s.update.BindAll(PostKindName(post.kind), post.thread_id, post.parent_id, post.author.id,
+                       post.author.handle, post.author.name, post.author.reach, post.text, post.language,
+                       post.rating, post.url, edited_at, post.metrics.likes, post.metrics.replies,
+                       post.metrics.shares, post.metrics.views, post.from_brand, now, revision, stored->id);
+      if (auto done = s.update.Run(); !done) return Fail(done.error());
+      break;
+    }
+  }
+  return std::pair{change, stored->id};
+}
+
+Timestamp SystemNow() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+// synchronous=FULL. In WAL mode NORMAL already keeps every committed transaction when the process dies
+// (SIGKILL, OOM killer, crash): only a power loss or kernel crash can take back the last commits. FULL
+// closes that too, because the outbox (a delivery or alert recorded as sent) must never be taken back, or
+// a reply could be posted twice. It costs one fsync of the WAL per commit, and odziv commits per page of
+// posts, not per post.
+Status ConfigureWritable(sqlite3* db) {
+  auto stmt = SqliteStatement::Prepare(db, "PRAGMA journal_mode = WAL");
+  if (!stmt) return Fail(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error().WithContext("switching to WAL mode"));
+  const std::string mode = *row ? stmt->Text(0) : std::string();
+  if (mode != "wal" && mode != "memory") {
+    return Fail(ErrorCode::kConfig,
+                fmt::format("database {} cannot use WAL mode (journal mode is '{}'): put it on a local file "
+                            "system",
+                            SqlitePath(db), mode));
+  }
+  if (auto done = SqliteExec(db, "PRAGMA synchronous = FULL", "setting synchronous mode"); !done) return done;
+  return SqliteExec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
+}
+
+}  // namespace
+
+// ---- Opening.
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
+  auto store = SqliteStore::Open(options);
+  if (!store) return Fail(store.error());
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path& path = options.path;
+  if (path.empty()) return Fail(ErrorCode::kConfig, "no database path given: pass --db");
+  std::error_code ec;
+  const fs::path dir = path.parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec)) {
+    return Fail(ErrorCode::kConfig,
+                fmt::format("directory {} does not exist: create it or pass --db", dir.string()));
+  }
+  const bool exists = fs::exists(path, ec);
+  if (!exists && (options.read_only || !options.create_if_missing)) {
+    return Fail(ErrorCode::kConfig,
+                fmt::format("database {} does not exist: check the path given with --db", path.string()));
+  }
+
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0)) |
+                    SQLITE_OPEN_NOMUTEX;  // the store's own mutex serializes use of the connection
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<sqlite3, DbCloser> db(raw);
+  if (rc != SQLITE_OK) {
+    if (rc == SQLITE_CANTOPEN) {
+      return Fail(options.read_only ? ErrorCode::kConfig : ErrorCode::kReadOnly,
+                  fmt::format("cannot open database {}: check that it is a file this user may read{}",
+                              path.string(), options.read_only ? "" : " and write, in a writable directory"));
+    }
+    return Fail(SqliteError(db.get(), rc, "opening the database"));
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+  if (!options.read_only && sqlite3_db_readonly(db.get(), "main") == 1) {
+    return Fail(ErrorCode::kReadOnly,
+                fmt::format("database {} cannot be written by this user: fix the permissions of the file and "
+                            "its directory, or open it read-only",
+                            path.string()));
+  }
+
+  // Nothing above writes to the file. Read the version before anything does, so that a file that is not a
+  // database, or one migrated by a newer odziv, is refused untouched.
+  auto version = ReadSchemaVersion(db.get());
+  if (!version) return Fail(version.error());
+  if (*version > LatestSchemaVersion()) return Fail(NewerSchemaError(db.get(), *version));
+
+  if (options.read_only) {
+    if (*version < LatestSchemaVersion()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("database {} is at schema {}, this odziv needs {}: open it read-write once to "
+                              "upgrade it",
+                              path.string(), *version, LatestSchemaVersion()));
+    }
+  } else {
+    if (auto configured = ConfigureWritable(db.get()); !configured) return Fail(configured.error());
+    if (auto migrated = ApplyMigrations(db.get()); !migrated) return Fail(migrated.error());
+  }
+  const Clock* clock = options.clock;
+  return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), clock));
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+
+Timestamp SqliteStore::Now() const { return clock_ ? clock_->Now() : SystemNow(); }
+
+Status SqliteStore::CheckIntegrity() {
+  std::lock_guard lock(mu_);
+  auto stmt = SqliteStatement::Prepare(db_, "PRAGMA quick_check");
+  if (!stmt) return Fail(stmt.error());
+  auto lines = ReadAll<std::string>(*stmt, [](const SqliteStatement& row) { return row.Text(0); });
+  if (!lines) return Fail(lines.error());
+  if (lines->size() == 1 && lines->front() == "ok") return {};
+  return Fail(ErrorCode::kMalformed,
+              fmt::format("database {} failed its integrity check: {}", SqlitePath(db_),
+                          lines->empty() ? std::string("no result") : lines->front()));
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  std::lock_guard lock(mu_);
+  return ReadSchemaVersion(db_);
+}
+
+// ---- Brands.
+
+Result<Brand> SqliteStore::AddBrand(const Brand& brand) {
+  if (auto checked = CheckBrand(brand); !checked) return Fail(checked.error());
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  auto added = Execute(db_, "INSERT INTO brands (slug, name, timezone, settings, created_at) VALUES (?, ?, ?, ?, ?)",
+                       brand.slug, brand.name, brand.timezone, brand.settings, Now());
+  if (!added) {
+    return Fail(Reword(added.error(), fmt::format("a brand with slug '{}' already exists", brand.slug)));
+  }
+  auto stored = LoadBrandById(db_, sqlite3_last_insert_rowid(db_));
+  if (!stored) return Fail(stored.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
+}
+
+Result<Brand> SqliteStore::GetBrand(std::string_view slug) {
+  std::lock_guard lock(mu_);
+  return LoadBrandBySlug(db_, slug);
+}
+
+Result<Brand> SqliteStore::GetBrandById(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  return LoadBrandById(db_, id);
+}
+
+Result<std::vector<Brand>> SqliteStore::ListBrands() {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_, fmt::format("SELECT {} FROM brands ORDER BY slug", kBrandColumns));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Brand>(*stmt, ReadBrand);
+}
+
+Status SqliteStore::UpdateBrand(const Brand& brand) {
+  if (auto checked = CheckBrand(brand); !checked) return checked;
+  std::lock_guard lock(mu_);
+  auto updated = Execute(db_, "UPDATE brands SET slug = ?, name = ?, timezone = ?, settings = ? WHERE id = ?",
+                         brand.slug, brand.name, brand.timezone, brand.settings, brand.id);
+  if (!updated) return Fail(Reword(updated.error(), fmt::format("a brand with slug '{}' already exists", brand.slug)));
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no brand with id {}", brand.id));
+  return {};
+}
+
+Status SqliteStore::RemoveBrand(std::string_view slug, bool cascade) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  auto brand = LoadBrandBySlug(db_, slug);
+  if (!brand) return Fail(brand.error());
+  if (!cascade) {
+    auto sources = QueryInt(db_, "SELECT count(*) FROM sources WHERE brand_id = ?", brand->id);
+    if (!sources) return Fail(sources.error());
+    auto posts = QueryInt(db_, "SELECT count(*) FROM posts WHERE brand_id = ?", brand->id);
+    if (!posts) return Fail(posts.error());
+    if (*sources > 0 || *posts > 0) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("brand '{}' still has {} sources and {} posts: remove them first, or remove the "
+                              "brand with everything it has (--cascade)",
+                              slug, *sources, *posts));
+    }
+  }
+  // The foreign keys cascade to the brand's sources, posts and everything that hangs off them.
+  if (auto removed = Execute(db_, "DELETE FROM brands WHERE id = ?", brand->id); !removed) return removed;
+  return tx->Commit();
+}
+
+// ---- Sources.
+
+Result<Source> SqliteStore::AddSource(const Source& source) {
+  if (auto problem = CheckSourceName(source.name)) return Fail(ErrorCode::kInvalidArgument, *problem);
+  auto settings = SettingsToJson(source.settings);
+  if (!settings) return Fail(settings.error());
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  if (auto brand = LoadBrandById(db_, source.brand_id); !brand) return Fail(brand.error());
+  // Poll state starts empty: only the daemon writes it.
+  auto added = Execute(db_,
+                       "INSERT INTO sources (brand_id, name, platform, settings, poll_interval_s, paused, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       source.brand_id, source.name, source.platform, *settings, IntervalSeconds(source),
+                       source.paused, Now());
+  if (!added) return Fail(Reword(added.error(), fmt::format("a source named '{}' already exists", source.name)));
+  auto stored = LoadSourceById(db_, sqlite3_last_insert_rowid(db_));
+  if (!stored) return Fail(stored.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
+}
+
+Result<Source> SqliteStore::GetSource(std::string_view name) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_, fmt::format("SELECT {} FROM sources WHERE name = ?", kSourceColumns), name);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Source>(*stmt, ReadSource, fmt::format("no source named '{}'", name));
+}
+
+Result<Source> SqliteStore::GetSourceById(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  return LoadSourceById(db_, id);
+}
+
+Result<std::vector<Source>> SqliteStore::ListSources(std::optional<std::int64_t> brand_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = brand_id ? Query(db_, fmt::format("SELECT {} FROM sources WHERE brand_id = ? ORDER BY name",
+                                                kSourceColumns),
+                               *brand_id)
+                       : Query(db_, fmt::format("SELECT {} FROM sources ORDER BY name", kSourceColumns));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Source>(*stmt, ReadSource);
+}
+
+Status SqliteStore::UpdateSource(const Source& source) {
+  if (auto problem = CheckSourceName(source.name)) return Fail(ErrorCode::kInvalidArgument, *problem);
+  auto settings = SettingsToJson(source.settings);
+  if (!settings) return Fail(settings.error());
+  std::lock_guard lock(mu_);
+  auto updated = Execute(db_,
+                         "UPDATE sources SET name = ?, platform = ?, settings = ?, poll_interval_s = ?, paused = ? "
+                         "WHERE id = ?",
+                         source.name, source.platform, *settings, IntervalSeconds(source), source.paused, source.id);
+  if (!updated) {
+    return Fail(Reword(updated.error(), fmt::format("a source named '{}' already exists", source.name)));
+  }
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no source with id {}", source.id));
+  return {};
+}
+
+Status SqliteStore::RemoveSource(std::string_view name) {
+  std::lock_guard lock(mu_);
+  // posts.source_id (and deliveries.source_id) become NULL: the posts belong to the brand and stay.
+  if (auto removed = Execute(db_, "DELETE FROM sources WHERE name = ?", name); !removed) return removed;
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no source named '{}'", name));
+  return {};
+}
+
+Status SqliteStore::ResetSourceHealth(std::int64_t source_id) {
+  std::lock_guard lock(mu_);
+  auto reset = Execute(db_,
+                       "UPDATE sources SET health = 'ok', consecutive_failures = 0, last_error = '', "
+                       "next_poll_at = NULL WHERE id = ?",
+                       source_id);
+  if (!reset) return reset;
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no source with id {}", source_id));
+  return {};
+}
+
+Result<std::int64_t> SqliteStore::ConfigGeneration() {
+  std::lock_guard lock(mu_);
+  auto generation = QueryInt(db_, "SELECT generation FROM config_state WHERE id = 1");
+  if (!generation && generation.error().code == ErrorCode::kNotFound) {
+    return Fail(ErrorCode::kMalformed, fmt::format("database {} has no config_state row", SqlitePath(db_)));
+  }
+  return generation;
+}
+
+// ---- Ingest.
+
+Result<IngestReport> SqliteStore::IngestPage(std::int64_t source_id, std::span<const Post> posts,
+                                             std::string_view next_cursor, Timestamp now,
+                                             std::optional<Timestamp> next_poll_at) {
+  std::lock_guard lock(mu_);
+  const std::string context = fmt::format("storing a page of source {}", source_id);
+  // Everything below happens in this transaction or, on any early return, not at all.
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error().WithContext(context));
+  auto brand_id = QueryInt(db_, "SELECT brand_id FROM sources WHERE id = ?", source_id);
+  if (!brand_id) {
+    return Fail(brand_id.error().code == ErrorCode::kNotFound
+                    ? Error{ErrorCode::kNotFound, fmt::format("no source with id {}", source_id), std::nullopt}
+                    : brand_id.error().WithContext(context));
+  }
+  auto statements = PrepareIngest(db_);
+  if (!statements) return Fail(statements.error().WithContext(context));
+
+  IngestReport report;
+  for (const Post& post : posts) {
+    auto stored = IngestPost(db_, *statements, *brand_id, source_id, post, now);
+    if (!stored) {
+      return Fail(stored.error().WithContext(
+          fmt::format("{}: post {}/{}", context, post.platform, post.external_id)));
+    }
+    const auto [change, id] = *stored;
+    switch (change) {
+      case Change::kInserted:
+        ++report.inserted;
+        report.inserted_ids.push_back(id);
+        break;
+      case Change::kEdited:
+        ++report.edited;
+        report.changed_ids.push_back(id);
+        break;
+      case Change::kDeleted:
+        ++report.deleted;
+        report.changed_ids.push_back(id);
+        break;
+      case Change::kRefreshed:
+        ++report.refreshed;
+        break;
+      case Change::kNone:
+        ++report.unchanged;
+        break;
+    }
+  }
+
+  auto polled = Execute(db_,
+                        "UPDATE sources SET cursor = ?, health = 'ok', consecutive_failures = 0, last_error = '', "
+                        "last_poll_at = ?, next_poll_at = ? WHERE id = ?",
+                        next_cursor, now, next_poll_at, source_id);
+  if (!polled) return Fail(polled.error().WithContext(context));
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error().WithContext(context));
+  return report;
+}
+
+Status SqliteStore::RecordPollFailure(std::int64_t source_id, const PollFailure& failure, Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto recorded = Execute(db_,
+                          "UPDATE sources SET health = ?, consecutive_failures = ?, last_error = ?, last_poll_at = ?, "
+                          "next_poll_at = ? WHERE id = ?",
+                          SourceHealthName(failure.health), failure.consecutive_failures, failure.error, now,
+                          failure.next_poll_at, source_id);
+  if (!recorded) return recorded;
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no source with id {}", source_id));
+  return {};
+}
+
+// ---- Posts.
+
+Result<std::vector<StoredPost>> SqliteStore::ListPosts(const PostFilter& filter) {
+  if (filter.limit > kMaxListLimit) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("at most {} posts can be listed at once, not {}", kMaxListLimit, filter.limit));
+  }
+  // The SQL is put together from fixed pieces; every value is a bound parameter.
+  std::string sql = fmt::format("SELECT {} FROM posts WHERE 1", kPostColumns);
+  std::vector<std::int64_t> params;
+  if (filter.brand_id) {
+    sql += " AND brand_id = ?";
+    params.push_back(*filter.brand_id);
+  }
+  if (filter.source_id) {
+    sql += " AND source_id = ?";
+    params.push_back(*filter.source_id);
+  }
+  if (filter.since) {
+    sql += " AND created_at >= ?";
+    params.push_back(ToUnixMillis(*filter.since));
+  }
+  if (filter.before_id) {
+    sql += " AND id < ?";
+    params.push_back(*filter.before_id);
+  }
+  if (!filter.include_deleted) sql += " AND deleted_at IS NULL";
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.push_back(static_cast<std::int64_t>(filter.limit));
+
+  std::lock_guard lock(mu_);
+  auto stmt = SqliteStatement::Prepare(db_, sql);
+  if (!stmt) return Fail(stmt.error());
+  for (std::size_t i = 0; i < params.size(); ++i) stmt->Bind(static_cast<int>(i + 1), params[i]);
+  return ReadAll<StoredPost>(*stmt, ReadPost);
+}
+
+Result<StoredPost> SqliteStore::GetPost(std::int64_t post_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_, fmt::format("SELECT {} FROM posts WHERE id = ?", kPostColumns), post_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<StoredPost>(*stmt, ReadPost, fmt::format("no post with id {}", post_id));
+}
+
+Result<std::vector<PostRevision>> SqliteStore::PostHistory(std::int64_t post_id) {
+  std::lock_guard lock(mu_);
+  // One read transaction, so that the post cannot go between the two statements.
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  auto exists = QueryInt(db_, "SELECT count(*) FROM posts WHERE id = ?", post_id);
+  if (!exists) return Fail(exists.error());
+  if (*exists == 0) return Fail(ErrorCode::kNotFound, fmt::format("no post with id {}", post_id));
+  auto stmt = Query(db_,
+                    "SELECT revision, text, edited_at, replaced_at FROM post_revisions WHERE post_id = ? "
+                    "ORDER BY revision",
+                    post_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<PostRevision>(*stmt, [](const SqliteStatement& row) {
+    return PostRevision{static_cast<int>(row.Int(0)), row.Text(1), row.OptionalTime(2), row.Time(3)};
+  });
+}
+
+Result<std::int64_t> SqliteStore::CountPosts(std::optional<std::int64_t> brand_id) {
+  std::lock_guard lock(mu_);
+  if (brand_id) return QueryInt(db_, "SELECT count(*) FROM posts WHERE brand_id = ?", *brand_id);
+  return QueryInt(db_, "SELECT count(*) FROM posts");
+}
+
+}  // namespace odziv::daemon

@@ -1,0 +1,91 @@
+// SqliteStore: the default Store, one SQLite file on local disk (WAL mode), migrated to the newest schema
+// when opened. The daemon, the CLI and the API open the same file; each process has its own SqliteStore.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "core/clock.h"
+#include "core/store.h"
+
+struct sqlite3;
+
+namespace odziv::daemon {
+
+struct SqliteStoreOptions {
+  std::filesystem::path path;  // the database file; its directory must exist
+  // Create the file (and migrate it) when it does not exist. Off: a missing file is kConfig, so that a
+  // mistyped --db is reported instead of silently starting an empty database.
+  bool create_if_missing = true;
+  // How long a statement waits for another process's write lock before failing with kBusy. 5 s: write
+  // transactions are short (one page of posts, one CLI edit), so a wait this long means the other process
+  // is stuck, and the scheduler or the person at the CLI is better served by an error than by hanging.
+  std::chrono::milliseconds busy_timeout{5000};
+  // Open without the right to write (inspection, backups of a live file). Every write fails with kReadOnly;
+  // a database at an older schema is refused (kFailedPrecondition) because it cannot be migrated.
+  bool read_only = false;
+  // Assigns created_at to new brands and sources; null: the system clock. Must outlive the store.
+  const Clock* clock = nullptr;
+};
+
+// Opens (creating and migrating as needed) the database at `options.path`. Errors:
+//   kConfig             the directory does not exist, or the file does not and create_if_missing is off
+//   kMalformed          the file is not an SQLite database (it is left untouched)
+//   kFailedPrecondition the database was migrated by a newer odziv (left untouched), or read_only and old
+//   kReadOnly           the file or its directory cannot be written (and read_only is off)
+//   kBusy               another process holds the lock past the busy timeout
+[[nodiscard]] Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options);
+
+// The concrete class, for what only SQLite offers (integrity checks). Thread-safe: one connection behind a
+// mutex.
+class SqliteStore final : public Store {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> Open(const SqliteStoreOptions& options);
+  ~SqliteStore() override;
+
+  // PRAGMA quick_check: kMalformed naming the first problem SQLite finds.
+  [[nodiscard]] Status CheckIntegrity();
+
+  [[nodiscard]] Result<int> SchemaVersion() override;
+
+  [[nodiscard]] Result<Brand> AddBrand(const Brand& brand) override;
+  [[nodiscard]] Result<Brand> GetBrand(std::string_view slug) override;
+  [[nodiscard]] Result<Brand> GetBrandById(std::int64_t id) override;
+  [[nodiscard]] Result<std::vector<Brand>> ListBrands() override;
+  [[nodiscard]] Status UpdateBrand(const Brand& brand) override;
+  [[nodiscard]] Status RemoveBrand(std::string_view slug, bool cascade) override;
+
+  [[nodiscard]] Result<Source> AddSource(const Source& source) override;
+  [[nodiscard]] Result<Source> GetSource(std::string_view name) override;
+  [[nodiscard]] Result<Source> GetSourceById(std::int64_t id) override;
+  [[nodiscard]] Result<std::vector<Source>> ListSources(std::optional<std::int64_t> brand_id) override;
+  [[nodiscard]] Status UpdateSource(const Source& source) override;
+  [[nodiscard]] Status RemoveSource(std::string_view name) override;
+  [[nodiscard]] Status ResetSourceHealth(std::int64_t source_id) override;
+
+  [[nodiscard]] Result<std::int64_t> ConfigGeneration() override;
+
+  [[nodiscard]] Result<IngestReport> IngestPage(std::int64_t source_id, std::span<const Post> posts,
+                                                std::string_view next_cursor, Timestamp now,
+                                                std::optional<Timestamp> next_poll_at) override;
+  [[nodiscard]] Status RecordPollFailure(std::int64_t source_id, const PollFailure& failure,
+                                         Timestamp now) override;
+
+  [[nodiscard]] Result<std::vector<StoredPost>> ListPosts(const PostFilter& filter) override;
+  [[nodiscard]] Result<StoredPost> GetPost(std::int64_t post_id) override;
+  [[nodiscard]] Result<std::vector<PostRevision>> PostHistory(std::int64_t post_id) override;
+  [[nodiscard]] Result<std::int64_t> CountPosts(std::optional<std::int64_t> brand_id) override;
+
+ private:
+  SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
+
+  Timestamp Now() const;
+
+  std::mutex mu_;
+  sqlite3* const db_;  // guarded by mu_
+  const Clock* const clock_;
+};
+
+}  // namespace odziv::daemon
