@@ -39,7 +39,15 @@ struct Cli {
   }
 };
 
-std::string Demo() { return std::string(ODZIV_SOURCE_DIR) + "/daemon/demo/zrno.jsonl"; }
+// A replay feed of `posts` posts in the CLI's temporary directory.
+std::string Feed(const Cli& cli, int posts = 30) {
+  std::string path = cli.dir + "/feed.jsonl";
+  std::ofstream out(path);
+  for (int i = 0; i < posts; ++i)
+    out << R"({"id":"f)" << i << R"(","kind":"review","rating":)" << (i % 5 + 1) << R"(,"text":"recenzija )" << i
+        << R"( čekam","author":{"id":"a)" << i << R"(","handle":"@a)" << i << R"("}})" << '\n';
+  return path;
+}
 
 }  // namespace
 
@@ -78,7 +86,7 @@ TEST_CASE("odziv source commands refuse unknown platforms and pasted secrets") {
 TEST_CASE("odziv poll --once stores posts, skips what it already has, and the cursor survives") {
   Cli cli;
   REQUIRE(cli({"brand", "add", "zrno", "--name", "Zrno"}) == kExitOk);
-  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Demo(), "--set",
+  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Feed(cli), "--set",
                "batch=5"}) == kExitOk);
   REQUIRE(cli({"poll", "demo", "--once", "--json"}) == kExitOk);
   auto first = web::json::value::parse(cli.out);
@@ -92,7 +100,7 @@ TEST_CASE("odziv poll --once stores posts, skips what it already has, and the cu
   CHECK(posts.size() == 10);
   // Rewinding the cursor refetches the same posts: stored once.
   REQUIRE(cli({"source", "remove", "demo"}) == kExitOk);
-  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Demo(), "--set",
+  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Feed(cli), "--set",
                "batch=10"}) == kExitOk);
   REQUIRE(cli({"poll", "demo", "--once", "--json"}) == kExitOk);
   auto again = web::json::value::parse(cli.out);
@@ -119,12 +127,13 @@ TEST_CASE("odziv config export and import round-trip brands and sources") {
   Cli cli;
   REQUIRE(cli({"brand", "add", "zrno", "--name", "Zrno", "--timezone", "Europe/Zagreb", "--settings",
                R"({"sla":{"p1_minutes":60}})"}) == kExitOk);
-  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Demo(),
+  REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Feed(cli),
                "--interval", "30"}) == kExitOk);
   REQUIRE(cli({"config", "export"}) == kExitOk);
   const std::string exported = cli.out;
 
   Cli other;
+  std::filesystem::create_directories(other.dir);
   REQUIRE(other({"config", "import", "-", "--dry-run"}, exported) == kExitOk);
   CHECK(other.out.find("dry run: 2 added") != std::string::npos);
   REQUIRE(other({"brand", "list", "--json"}) == kExitOk);

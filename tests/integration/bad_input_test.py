@@ -43,7 +43,7 @@ def main():
 
     check("unknown command", ws.run("frobnicate", check=False), 2, "frobnicate")
     check("unknown option", ws.run("brand", "list", "--colour", "--db", ws.db, check=False), 2, "colour")
-    check("missing argument", ws.run("brand", "add", "--db", ws.db, check=False), 2, "slug")
+    check("missing argument", ws.run("brand", "add", "--db", ws.db, check=False), 2, "required")
     check("bad slug", ws.run("brand", "add", "Bad Slug!", "--name", "x", "--db", ws.db, check=False), 2, "slug")
     check("unknown brand", ws.run("brand", "show", "nope", "--db", ws.db, check=False), 1, "nope")
     check("pasted secret", ws.run("source", "add", "s1", "--brand", "zrno", "--platform", "replay", "--set",
