@@ -14,9 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/assessment.h"
 #include "core/brand.h"
+#include "core/case.h"
 #include "core/error.h"
 #include "core/post.h"
+#include "core/user.h"
 
 namespace odziv {
 
@@ -64,6 +67,20 @@ struct PollFailure {
   int consecutive_failures = 1;
   std::string error;  // one line for people; never a secret
   std::optional<Timestamp> next_poll_at;
+};
+
+// A stored post with what became of it, for the proof that nothing was left unanswered.
+struct PostOutcome {
+  StoredPost post;
+  std::optional<Assessment> assessment;  // the newest, if the post was judged
+  std::optional<Case> latest_case;       // the newest case the post belongs to, if any
+};
+
+struct OutcomeFilter {
+  std::optional<std::int64_t> brand_id;
+  std::optional<Timestamp> since;       // posts created at or after
+  std::int64_t after_id = 0;            // paging: only post ids above this (oldest first)
+  std::size_t limit = 1000;             // at most 10,000
 };
 
 class Store {
@@ -116,6 +133,49 @@ class Store {
   [[nodiscard]] virtual Result<StoredPost> GetPost(std::int64_t post_id) = 0;
   [[nodiscard]] virtual Result<std::vector<PostRevision>> PostHistory(std::int64_t post_id) = 0;  // oldest first
   [[nodiscard]] virtual Result<std::int64_t> CountPosts(std::optional<std::int64_t> brand_id) = 0;
+
+  // ---- Assessments. The judging stage's verdict on a post, for the post's current text revision.
+  // kNotFound when the post does not exist.
+  [[nodiscard]] virtual Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, Timestamp now) = 0;
+  // The newest assessment of the post; kNotFound when it has none (or the post does not exist).
+  [[nodiscard]] virtual Result<Assessment> GetAssessment(std::int64_t post_id) = 0;
+  // Posts not yet judged in their current revision (new, or edited since), not deleted and not the brand's
+  // own, oldest id first: the judging stage works from here so that a crash loses no work.
+  [[nodiscard]] virtual Result<std::vector<StoredPost>> ListUnassessedPosts(std::optional<std::int64_t> brand_id,
+                                                                            std::size_t limit) = 0;
+
+  // ---- Cases. Every change writes its audit event (and alerts, and joined posts) in the same transaction.
+  // Creates `c` (id, version, opened_at and updated_at are assigned; first_post_id joins it). kNotFound for
+  // an unknown brand or post.
+  [[nodiscard]] virtual Result<Case> CreateCase(const Case& c, const CaseChange& change, Timestamp now) = 0;
+  // Writes every field of `c` by id, when the stored version still equals c.version (else
+  // kFailedPrecondition: someone else changed it; reload and decide again). Returns the stored case (version
+  // + 1). Alerts whose dedup key exists are skipped; posts already in the case are skipped.
+  [[nodiscard]] virtual Result<Case> UpdateCase(const Case& c, const CaseChange& change, Timestamp now) = 0;
+  [[nodiscard]] virtual Result<Case> GetCase(std::int64_t case_id) = 0;  // kNotFound
+  // Newest id first; sorted by id so that paging with before_id is stable.
+  [[nodiscard]] virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
+  // The posts of a case, oldest first (kNotFound for an unknown case).
+  [[nodiscard]] virtual Result<std::vector<StoredPost>> CasePosts(std::int64_t case_id) = 0;
+  // Every case a post belongs to, newest first.
+  [[nodiscard]] virtual Result<std::vector<Case>> CasesOfPost(std::int64_t post_id) = 0;
+  // Audit events whose subject is `subject` ("case:12"), oldest first.
+  [[nodiscard]] virtual Result<std::vector<AuditEvent>> ListAuditEvents(std::string_view subject) = 0;
+  [[nodiscard]] virtual Result<std::vector<Alert>> ListAlerts(std::optional<std::int64_t> case_id) = 0;  // by id
+  // Posts with their newest assessment and case, oldest id first, the brand's own posts left out.
+  [[nodiscard]] virtual Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) = 0;
+  // A post of the brand by platform and external id (kNotFound).
+  [[nodiscard]] virtual Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
+                                                    std::string_view external_id) = 0;
+
+  // ---- Users. Logins are unique (kAlreadyExists).
+  [[nodiscard]] virtual Result<User> AddUser(const User& user) = 0;
+  [[nodiscard]] virtual Result<User> GetUser(std::string_view login) = 0;
+  [[nodiscard]] virtual Result<User> GetUserById(std::int64_t id) = 0;
+  // By login; with a brand: only users who may see it.
+  [[nodiscard]] virtual Result<std::vector<User>> ListUsers(std::optional<std::int64_t> brand_id) = 0;
+  // Per user who may work on the brand (role agent, lead or admin; not disabled): their load.
+  [[nodiscard]] virtual Result<std::vector<AssigneeLoad>> AssigneeLoads(std::int64_t brand_id) = 0;
 };
 
 }  // namespace odziv

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "daemon/brand_rules.h"
 #include "daemon/cli_parser.h"
 #include "daemon/cli_store.h"
 #include "daemon/commands.h"
@@ -25,6 +26,7 @@ std::optional<std::string> CheckBrandFields(const Brand& brand) {
   } catch (const std::exception&) {
     return "--settings is not valid JSON";
   }
+  if (auto bad = CheckBrandSettings(brand.settings, brand.timezone)) return "--settings: " + *bad;
   return std::nullopt;
 }
 

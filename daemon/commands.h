@@ -11,5 +11,8 @@ int RunConfigCommand(CommandIo& io);   // config export|import
 int RunPollCommand(CommandIo& io);     // poll SOURCE --once
 int RunPostsCommand(CommandIo& io);    // posts list
 int RunRunCommand(CommandIo& io);      // run (the daemon)
+int RunCasesCommand(CommandIo& io);    // cases list|show|assign|close|wait
+int RunAuditCommand(CommandIo& io);    // audit unanswered
+int RunUserCommand(CommandIo& io);     // user add|list
 
 }  // namespace odziv::daemon

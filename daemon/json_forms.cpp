@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/secret.h"
+#include "daemon/brand_rules.h"
 
 namespace odziv::daemon {
 
@@ -124,6 +125,8 @@ Result<Brand> BrandFromJson(const value& json) {
     if (!json.at("settings").is_object())
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: field 'settings' must be an object", what));
     brand.settings = json.at("settings").serialize();
+    if (auto bad = CheckBrandSettings(brand.settings, brand.timezone))
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", what, *bad));
   }
   return brand;
 }

@@ -260,10 +260,49 @@ WHEN OLD.brand_id IS NOT NEW.brand_id OR OLD.name IS NOT NEW.name OR OLD.platfor
 BEGIN UPDATE config_state SET generation = generation + 1; END;
 )sql";
 
+// Cases as the triage stage uses them (docs/cases.md): who and where the case is about, the SLA clock, the
+// escalation reached, the reply sent and seen, why and by whom it was closed, and a version for
+// compare-and-set updates. `status` holds open, awaiting_approval, replied, confirmed or closed.
+// Users gain the languages and platforms that assignment matches on.
+constexpr std::string_view kSchema2 = R"sql(
+ALTER TABLE cases ADD COLUMN platform TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN thread_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN author_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN author_handle TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN first_post_id INTEGER REFERENCES posts (id) ON DELETE SET NULL;
+ALTER TABLE cases ADD COLUMN sla_policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN sla_started_at INTEGER;
+ALTER TABLE cases ADD COLUMN sla_budget_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN paused_at INTEGER;
+ALTER TABLE cases ADD COLUMN escalation_percent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN reply_external_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN replied_at INTEGER;
+ALTER TABLE cases ADD COLUMN reply_post_id INTEGER REFERENCES posts (id) ON DELETE SET NULL;
+ALTER TABLE cases ADD COLUMN confirmed_at INTEGER;
+ALTER TABLE cases ADD COLUMN close_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN closed_by_actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN last_post_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX cases_by_author ON cases (platform, author_id);
+CREATE INDEX cases_by_handle ON cases (author_handle);
+CREATE INDEX cases_by_thread ON cases (brand_id, platform, thread_id);
+CREATE INDEX cases_by_assignee ON cases (assignee_id, status);
+CREATE INDEX cases_by_status_due ON cases (status, sla_due_at);
+
+ALTER TABLE users ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';  -- JSON array; empty: any
+ALTER TABLE users ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';  -- JSON array; empty: every platform
+
+CREATE INDEX audit_events_by_subject ON audit_events (subject, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
               kSchema1},
+    Migration{2, "cases: thread, author, SLA clock, escalation, reply, close reason, version; user languages and "
+                 "platforms",
+              kSchema2},
 };
 
 }  // namespace

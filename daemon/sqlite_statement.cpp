@@ -94,6 +94,11 @@ void SqliteStatement::Bind(int index, std::string_view value) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void SqliteStatement::Bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 void SqliteStatement::Bind(int index, std::nullopt_t) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -122,6 +127,8 @@ void SqliteStatement::Reset() {
 }
 
 std::int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double SqliteStatement::Real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::optional<std::int64_t> SqliteStatement::OptionalInt(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;

@@ -41,6 +41,7 @@ class SqliteStatement {
   void Bind(int index, std::int64_t value);
   void Bind(int index, int value) { Bind(index, static_cast<std::int64_t>(value)); }
   void Bind(int index, bool value) { Bind(index, static_cast<std::int64_t>(value ? 1 : 0)); }
+  void Bind(int index, double value);
   void Bind(int index, std::string_view value);
   void Bind(int index, const char* value) { Bind(index, std::string_view(value)); }  // not the bool one
   void Bind(int index, Timestamp value) { Bind(index, ToUnixMillis(value)); }
@@ -71,6 +72,7 @@ class SqliteStatement {
   std::int64_t Int(int column) const;
   std::optional<std::int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;  // embedded NUL bytes included
+  double Real(int column) const;
   Timestamp Time(int column) const { return FromUnixMillis(Int(column)); }
   std::optional<Timestamp> OptionalTime(int column) const;
 

@@ -8,6 +8,7 @@
 #include <system_error>
 #include <tuple>
 #include <utility>
+#include <variant>
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_statement.h"
@@ -755,6 +756,563 @@ Result<std::int64_t> SqliteStore::CountPosts(std::optional<std::int64_t> brand_i
   std::lock_guard lock(mu_);
   if (brand_id) return QueryInt(db_, "SELECT count(*) FROM posts WHERE brand_id = ?", *brand_id);
   return QueryInt(db_, "SELECT count(*) FROM posts");
+}
+
+}  // namespace odziv::daemon
+
+// ---- Assessments, cases and users.
+
+namespace odziv::daemon {
+namespace {
+
+std::string StringsToJson(const std::vector<std::string>& items) {
+  web::json::value array = web::json::value::array();
+  for (const std::string& item : items) array[array.size()] = web::json::value::string(item);
+  return array.serialize();
+}
+
+Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what) {
+  try {
+    web::json::value value = web::json::value::parse(text.empty() ? "[]" : text);
+    if (!value.is_array()) return Fail(ErrorCode::kMalformed, fmt::format("stored {} is not a JSON array", what));
+    std::vector<std::string> out;
+    for (const auto& item : value.as_array()) {
+      if (!item.is_string()) return Fail(ErrorCode::kMalformed, fmt::format("stored {} holds a non-string", what));
+      out.push_back(item.as_string());
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kMalformed, fmt::format("stored {} is not valid JSON: {}", what, e.what()));
+  }
+}
+
+constexpr std::string_view kAssessmentColumns =
+    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
+
+Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
+  Assessment a;
+  a.sentiment = row.Real(first);
+  const std::string label = row.Text(first + 1);
+  a.label = label == "neg" ? SentimentLabel::kNegative
+                           : (label == "pos" ? SentimentLabel::kPositive : SentimentLabel::kNeutral);
+  a.confidence = row.Real(first + 2);
+  a.language = row.Text(first + 3);
+  a.script = row.Text(first + 4);
+  auto topics = StringsFromJson(row.Text(first + 5), "assessment topics");
+  if (!topics) return Fail(topics.error());
+  a.topics = std::move(*topics);
+  auto intents = StringsFromJson(row.Text(first + 6), "assessment intents");
+  if (!intents) return Fail(intents.error());
+  a.intents = std::move(*intents);
+  a.urgency = static_cast<int>(row.Int(first + 7));
+  a.priority = static_cast<int>(row.Int(first + 8));
+  auto reasons = StringsFromJson(row.Text(first + 9), "assessment reasons");
+  if (!reasons) return Fail(reasons.error());
+  a.reasons = std::move(*reasons);
+  a.model_version = row.Text(first + 10);
+  return a;
+}
+
+constexpr std::string_view kCaseColumns =
+    "id, brand_id, status, priority, platform, thread_id, author_id, author_handle, language, first_post_id, "
+    "sla_policy, sla_started_at, sla_budget_ms, sla_due_at, paused_at, escalation_percent, escalated_at, "
+    "assignee_id, reply_external_id, replied_at, reply_post_id, confirmed_at, close_reason, close_note, "
+    "closed_by_actor, closed_at, opened_at, updated_at, last_post_at, version";
+
+Result<Case> ReadCase(const SqliteStatement& row) {
+  Case c;
+  c.id = row.Int(0);
+  c.brand_id = row.Int(1);
+  auto state = ParseCaseState(row.Text(2));
+  if (!state) return Fail(ErrorCode::kMalformed, fmt::format("case {} has an unknown status '{}'", c.id, row.Text(2)));
+  c.state = *state;
+  c.priority = static_cast<int>(row.Int(3));
+  c.platform = row.Text(4);
+  c.thread_id = row.Text(5);
+  c.author_id = row.Text(6);
+  c.author_handle = row.Text(7);
+  c.language = row.Text(8);
+  c.first_post_id = row.OptionalInt(9).value_or(0);
+  c.sla_policy = row.Text(10);
+  c.sla_started_at = row.OptionalTime(11);
+  c.sla_budget = std::chrono::milliseconds(row.Int(12));
+  c.due_at = row.OptionalTime(13);
+  c.paused_at = row.OptionalTime(14);
+  c.escalation_percent = static_cast<int>(row.Int(15));
+  c.escalated_at = row.OptionalTime(16);
+  c.assignee_id = row.OptionalInt(17);
+  c.reply_external_id = row.Text(18);
+  c.replied_at = row.OptionalTime(19);
+  c.reply_post_id = row.OptionalInt(20);
+  c.confirmed_at = row.OptionalTime(21);
+  if (const std::string reason = row.Text(22); !reason.empty()) {
+    c.close_reason = ParseCloseReason(reason);
+    if (!c.close_reason) {
+      return Fail(ErrorCode::kMalformed, fmt::format("case {} has an unknown close reason '{}'", c.id, reason));
+    }
+  }
+  c.close_note = row.Text(23);
+  c.closed_by = row.Text(24);
+  c.closed_at = row.OptionalTime(25);
+  c.opened_at = row.Time(26);
+  c.updated_at = row.Time(27);
+  c.last_post_at = row.Time(28);
+  c.version = row.Int(29);
+  return c;
+}
+
+std::string_view CloseReasonColumn(const Case& c) { return c.close_reason ? CloseReasonName(*c.close_reason) : ""; }
+
+Result<Case> LoadCase(sqlite3* db, std::int64_t id) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM cases WHERE id = ?", kCaseColumns), id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Case>(*stmt, ReadCase, fmt::format("no case with id {}", id));
+}
+
+// The audit event, joined posts and alerts of one change to case `c`.
+Status ApplyCaseChange(sqlite3* db, const Case& c, const CaseChange& change, Timestamp now) {
+  auto audited = Execute(db,
+                         "INSERT INTO audit_events (at, user_id, actor, brand_id, action, subject, details) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         now, change.user_id, change.actor, c.brand_id, change.action, fmt::format("case:{}", c.id),
+                         change.details.empty() ? std::string("{}") : change.details);
+  if (!audited) return audited;
+  for (std::int64_t post_id : change.add_post_ids) {
+    auto added = Execute(db, "INSERT OR IGNORE INTO case_posts (case_id, post_id, added_at) VALUES (?, ?, ?)", c.id,
+                         post_id, now);
+    if (!added) return Fail(added.error().WithContext(fmt::format("adding post {} to case {}", post_id, c.id)));
+  }
+  for (const Alert& alert : change.alerts) {
+    auto written = Execute(db,
+                           "INSERT OR IGNORE INTO alerts (brand_id, case_id, route, kind, dedup_key, payload, status, "
+                           "created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                           c.brand_id, c.id, alert.route, alert.kind, alert.dedup_key,
+                           alert.payload.empty() ? std::string("{}") : alert.payload, now);
+    if (!written) return written;
+  }
+  return {};
+}
+
+Result<User> ReadUserRow(const SqliteStatement& row) {
+  User u;
+  u.id = row.Int(0);
+  u.login = row.Text(1);
+  u.name = row.Text(2);
+  u.email = row.Text(3);
+  auto languages = StringsFromJson(row.Text(4), "user languages");
+  if (!languages) return Fail(languages.error());
+  u.languages = std::move(*languages);
+  auto platforms = StringsFromJson(row.Text(5), "user platforms");
+  if (!platforms) return Fail(platforms.error());
+  u.platforms = std::move(*platforms);
+  u.disabled = row.Int(6) != 0;
+  u.created_at = row.Time(7);
+  return u;
+}
+
+constexpr std::string_view kUserColumns = "id, login, display_name, email, languages, platforms, disabled, created_at";
+
+Status LoadBrandRoles(sqlite3* db, User& user) {
+  auto stmt = Query(db, "SELECT brand_id, role FROM user_brands WHERE user_id = ? ORDER BY brand_id", user.id);
+  if (!stmt) return Fail(stmt.error());
+  auto rows = ReadAll<std::pair<std::int64_t, std::string>>(
+      *stmt, [](const SqliteStatement& row) { return std::pair{row.Int(0), row.Text(1)}; });
+  if (!rows) return Fail(rows.error());
+  for (auto& [brand, role] : *rows) user.brand_roles[brand] = role;
+  return {};
+}
+
+template <class... T>
+Result<User> LoadUser(sqlite3* db, std::string_view where, std::string not_found, const T&... params) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM users WHERE {}", kUserColumns, where), params...);
+  if (!stmt) return Fail(stmt.error());
+  auto user = ReadOne<User>(*stmt, ReadUserRow, std::move(not_found));
+  if (!user) return user;
+  if (auto roles = LoadBrandRoles(db, *user); !roles) return Fail(roles.error());
+  return user;
+}
+
+using SqlValue = std::variant<std::int64_t, std::string>;
+
+Result<SqliteStatement> QueryWith(sqlite3* db, const std::string& sql, const std::vector<SqlValue>& params) {
+  auto stmt = SqliteStatement::Prepare(db, sql);
+  if (!stmt) return Fail(stmt.error());
+  for (std::size_t i = 0; i < params.size(); ++i)
+    std::visit([&](const auto& v) { stmt->Bind(static_cast<int>(i + 1), v); }, params[i]);
+  return stmt;
+}
+
+}  // namespace
+
+Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  auto revision = QueryInt(db_, "SELECT revision FROM posts WHERE id = ?", post_id);
+  if (!revision) {
+    if (revision.error().code == ErrorCode::kNotFound)
+      return Fail(ErrorCode::kNotFound, fmt::format("no post with id {}", post_id));
+    return Fail(revision.error());
+  }
+  auto saved = Execute(db_,
+                       "INSERT INTO assessments (post_id, post_revision, sentiment, label, confidence, language, "
+                       "script, topics, intents, urgency, priority, reasons, model_version, assessed_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       post_id, *revision, a.sentiment, SentimentLabelName(a.label), a.confidence, a.language,
+                       a.script, StringsToJson(a.topics), StringsToJson(a.intents), a.urgency, a.priority,
+                       StringsToJson(a.reasons), a.model_version, now);
+  if (!saved) return Fail(saved.error().WithContext(fmt::format("saving the assessment of post {}", post_id)));
+  return tx->Commit();
+}
+
+Result<Assessment> SqliteStore::GetAssessment(std::int64_t post_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM assessments WHERE post_id = ? ORDER BY id DESC LIMIT 1",
+                                kAssessmentColumns),
+                    post_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Assessment>(
+      *stmt, [](const SqliteStatement& row) { return ReadAssessment(row, 0); },
+      fmt::format("post {} has no assessment", post_id));
+}
+
+Result<std::vector<StoredPost>> SqliteStore::ListUnassessedPosts(std::optional<std::int64_t> brand_id,
+                                                                 std::size_t limit) {
+  if (limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
+  std::string sql = fmt::format(
+      "SELECT {} FROM posts WHERE deleted_at IS NULL AND from_brand = 0 AND NOT EXISTS (SELECT 1 FROM assessments "
+      "WHERE assessments.post_id = posts.id AND assessments.post_revision = posts.revision)",
+      kPostColumns);
+  std::vector<SqlValue> params;
+  if (brand_id) {
+    sql += " AND brand_id = ?";
+    params.emplace_back(*brand_id);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<StoredPost>(*stmt, ReadPost);
+}
+
+Result<Case> SqliteStore::CreateCase(const Case& c, const CaseChange& change, Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  if (auto brand = LoadBrandById(db_, c.brand_id); !brand) return Fail(brand.error());
+  auto post = QueryInt(db_, "SELECT count(*) FROM posts WHERE id = ? AND brand_id = ?", c.first_post_id, c.brand_id);
+  if (!post) return Fail(post.error());
+  if (*post == 0) {
+    return Fail(ErrorCode::kNotFound, fmt::format("no post {} of brand {} to open a case for", c.first_post_id,
+                                                  c.brand_id));
+  }
+  auto inserted = Execute(
+      db_,
+      "INSERT INTO cases (brand_id, status, priority, platform, thread_id, author_id, author_handle, language, "
+      "first_post_id, sla_policy, sla_started_at, sla_budget_ms, sla_due_at, paused_at, escalation_percent, "
+      "escalated_at, assignee_id, reply_external_id, replied_at, reply_post_id, confirmed_at, close_reason, "
+      "close_note, closed_by_actor, closed_at, opened_at, updated_at, last_post_at, version) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+      c.brand_id, CaseStateName(c.state), c.priority, c.platform, c.thread_id, c.author_id, c.author_handle,
+      c.language, c.first_post_id, c.sla_policy, c.sla_started_at, static_cast<std::int64_t>(c.sla_budget.count()),
+      c.due_at, c.paused_at, c.escalation_percent, c.escalated_at, c.assignee_id, c.reply_external_id, c.replied_at,
+      c.reply_post_id, c.confirmed_at, CloseReasonColumn(c), c.close_note, c.closed_by, c.closed_at, now, now,
+      c.last_post_at);
+  if (!inserted) return Fail(inserted.error().WithContext("opening a case"));
+  auto stored = LoadCase(db_, sqlite3_last_insert_rowid(db_));
+  if (!stored) return Fail(stored.error());
+  CaseChange with_first = change;
+  with_first.add_post_ids.insert(with_first.add_post_ids.begin(), c.first_post_id);
+  if (auto applied = ApplyCaseChange(db_, *stored, with_first, now); !applied) return Fail(applied.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
+}
+
+Result<Case> SqliteStore::UpdateCase(const Case& c, const CaseChange& change, Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  auto updated = Execute(
+      db_,
+      "UPDATE cases SET status = ?, priority = ?, platform = ?, thread_id = ?, author_id = ?, author_handle = ?, "
+      "language = ?, sla_policy = ?, sla_started_at = ?, sla_budget_ms = ?, sla_due_at = ?, paused_at = ?, "
+      "escalation_percent = ?, escalated_at = ?, assignee_id = ?, reply_external_id = ?, replied_at = ?, "
+      "reply_post_id = ?, confirmed_at = ?, close_reason = ?, close_note = ?, closed_by_actor = ?, closed_at = ?, "
+      "last_post_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      CaseStateName(c.state), c.priority, c.platform, c.thread_id, c.author_id, c.author_handle, c.language,
+      c.sla_policy, c.sla_started_at, static_cast<std::int64_t>(c.sla_budget.count()), c.due_at, c.paused_at,
+      c.escalation_percent, c.escalated_at, c.assignee_id, c.reply_external_id, c.replied_at, c.reply_post_id,
+      c.confirmed_at, CloseReasonColumn(c), c.close_note, c.closed_by, c.closed_at, c.last_post_at, now, c.id,
+      c.version);
+  if (!updated) return Fail(updated.error().WithContext(fmt::format("updating case {}", c.id)));
+  if (sqlite3_changes(db_) == 0) {
+    auto exists = LoadCase(db_, c.id);
+    if (!exists) return Fail(exists.error());
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("case {} was changed by someone else meanwhile (version {}, not {})", c.id,
+                            exists->version, c.version));
+  }
+  auto stored = LoadCase(db_, c.id);
+  if (!stored) return Fail(stored.error());
+  if (auto applied = ApplyCaseChange(db_, *stored, change, now); !applied) return Fail(applied.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
+}
+
+Result<Case> SqliteStore::GetCase(std::int64_t case_id) {
+  std::lock_guard lock(mu_);
+  return LoadCase(db_, case_id);
+}
+
+Result<std::vector<Case>> SqliteStore::ListCases(const CaseFilter& filter) {
+  if (filter.limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 cases can be listed at once");
+  // Fixed pieces of SQL; every value is a bound parameter.
+  std::string sql = fmt::format("SELECT {} FROM cases WHERE 1", kCaseColumns);
+  std::vector<SqlValue> params;
+  if (filter.brand_id) {
+    sql += " AND brand_id = ?";
+    params.emplace_back(*filter.brand_id);
+  }
+  if (!filter.states.empty()) {
+    sql += " AND status IN (";
+    for (std::size_t i = 0; i < filter.states.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      params.emplace_back(std::string(CaseStateName(filter.states[i])));
+    }
+    sql += ")";
+  }
+  if (filter.assignee_id) {
+    sql += " AND assignee_id = ?";
+    params.emplace_back(*filter.assignee_id);
+  }
+  if (filter.overdue_at) {
+    sql += " AND status IN ('open', 'awaiting_approval', 'replied') AND paused_at IS NULL AND sla_due_at < ?";
+    params.emplace_back(ToUnixMillis(*filter.overdue_at));
+  }
+  if (filter.platform) {
+    sql += " AND platform = ?";
+    params.emplace_back(*filter.platform);
+  }
+  if (filter.thread_id) {
+    sql += " AND thread_id = ?";
+    params.emplace_back(*filter.thread_id);
+  }
+  if (filter.author_id) {
+    sql += " AND author_id = ?";
+    params.emplace_back(*filter.author_id);
+  }
+  if (filter.author_handle) {
+    sql += " AND author_handle = ?";
+    params.emplace_back(*filter.author_handle);
+  }
+  if (filter.before_id) {
+    sql += " AND id < ?";
+    params.emplace_back(*filter.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(filter.limit));
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Case>(*stmt, ReadCase);
+}
+
+Result<std::vector<StoredPost>> SqliteStore::CasePosts(std::int64_t case_id) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  if (auto c = LoadCase(db_, case_id); !c) return Fail(c.error());
+  std::string columns;
+  for (std::string_view rest = kPostColumns; !rest.empty();) {
+    const auto comma = rest.find(", ");
+    columns += fmt::format("{}posts.{}", columns.empty() ? "" : ", ", rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM case_posts JOIN posts ON posts.id = case_posts.post_id "
+                                "WHERE case_posts.case_id = ? ORDER BY posts.created_at, posts.id",
+                                columns),
+                    case_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<StoredPost>(*stmt, ReadPost);
+}
+
+Result<std::vector<Case>> SqliteStore::CasesOfPost(std::int64_t post_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM cases WHERE id IN (SELECT case_id FROM case_posts WHERE post_id = ?) "
+                                "ORDER BY id DESC",
+                                kCaseColumns),
+                    post_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Case>(*stmt, ReadCase);
+}
+
+Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(std::string_view subject) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    "SELECT id, at, user_id, actor, brand_id, action, subject, details FROM audit_events "
+                    "WHERE subject = ? ORDER BY id",
+                    subject);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<AuditEvent>(*stmt, [](const SqliteStatement& row) {
+    return AuditEvent{row.Int(0),          row.Time(1),  row.OptionalInt(2), row.Text(3),
+                      row.OptionalInt(4), row.Text(5), row.Text(6),        row.Text(7)};
+  });
+}
+
+Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> case_id) {
+  std::lock_guard lock(mu_);
+  constexpr std::string_view kColumns = "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at";
+  auto stmt = case_id ? Query(db_, fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY id", kColumns),
+                              *case_id)
+                      : Query(db_, fmt::format("SELECT {} FROM alerts ORDER BY id", kColumns));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Alert>(*stmt, [](const SqliteStatement& row) {
+    return Alert{row.Int(0),  row.Int(1),  row.OptionalInt(2), row.Text(3), row.Text(4),
+                 row.Text(5), row.Text(6), row.Text(7),        row.Time(8)};
+  });
+}
+
+Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilter& filter) {
+  if (filter.limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
+  std::string sql = fmt::format("SELECT {} FROM posts WHERE from_brand = 0 AND id > ?", kPostColumns);
+  std::vector<SqlValue> params{filter.after_id};
+  if (filter.brand_id) {
+    sql += " AND brand_id = ?";
+    params.emplace_back(*filter.brand_id);
+  }
+  if (filter.since) {
+    sql += " AND created_at >= ?";
+    params.emplace_back(ToUnixMillis(*filter.since));
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(filter.limit));
+  std::lock_guard lock(mu_);
+  // One read transaction: the posts, their assessments and cases are seen at one moment.
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  auto posts = ReadAll<StoredPost>(*stmt, ReadPost);
+  if (!posts) return Fail(posts.error());
+  auto assessment = SqliteStatement::Prepare(
+      db_, fmt::format("SELECT {} FROM assessments WHERE post_id = ? ORDER BY id DESC LIMIT 1", kAssessmentColumns));
+  if (!assessment) return Fail(assessment.error());
+  auto latest_case = SqliteStatement::Prepare(
+      db_, fmt::format("SELECT {} FROM cases WHERE id = (SELECT max(case_id) FROM case_posts WHERE post_id = ?)",
+                       kCaseColumns));
+  if (!latest_case) return Fail(latest_case.error());
+  std::vector<PostOutcome> out;
+  out.reserve(posts->size());
+  for (StoredPost& post : *posts) {
+    PostOutcome outcome{std::move(post), std::nullopt, std::nullopt};
+    assessment->Reset();
+    assessment->BindAll(outcome.post.id);
+    auto row = assessment->Step();
+    if (!row) return Fail(row.error());
+    if (*row) {
+      auto a = ReadAssessment(*assessment, 0);
+      if (!a) return Fail(a.error());
+      outcome.assessment = std::move(*a);
+    }
+    latest_case->Reset();
+    latest_case->BindAll(outcome.post.id);
+    row = latest_case->Step();
+    if (!row) return Fail(row.error());
+    if (*row) {
+      auto c = ReadCase(*latest_case);
+      if (!c) return Fail(c.error());
+      outcome.latest_case = std::move(*c);
+    }
+    out.push_back(std::move(outcome));
+  }
+  return out;
+}
+
+Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view platform,
+                                         std::string_view external_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM posts WHERE brand_id = ? AND platform = ? AND external_id = ?",
+                                kPostColumns),
+                    brand_id, platform, external_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<StoredPost>(*stmt, ReadPost, fmt::format("no post {}/{} of brand {}", platform, external_id, brand_id));
+}
+
+Result<User> SqliteStore::AddUser(const User& user) {
+  if (auto problem = CheckSourceName(user.login)) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("login '{}': lower-case letters, digits, '.', '_' and '-', "
+                                                         "1 to 64 characters",
+                                                         user.login));
+  }
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  auto added = Execute(db_,
+                       "INSERT INTO users (login, display_name, email, languages, platforms, disabled, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       user.login, user.name, user.email, StringsToJson(user.languages), StringsToJson(user.platforms),
+                       user.disabled, Now());
+  if (!added) return Fail(Reword(added.error(), fmt::format("a user with login '{}' already exists", user.login)));
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  for (const auto& [brand_id, role] : user.brand_roles) {
+    if (auto brand = LoadBrandById(db_, brand_id); !brand) return Fail(brand.error());
+    auto granted = Execute(db_, "INSERT INTO user_brands (user_id, brand_id, role) VALUES (?, ?, ?)", id, brand_id, role);
+    if (!granted) return Fail(granted.error());
+  }
+  auto stored = LoadUser(db_, "id = ?", fmt::format("no user with id {}", id), id);
+  if (!stored) return Fail(stored.error());
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
+  return stored;
+}
+
+Result<User> SqliteStore::GetUser(std::string_view login) {
+  std::lock_guard lock(mu_);
+  return LoadUser(db_, "login = ?", fmt::format("no user with login '{}'", login), login);
+}
+
+Result<User> SqliteStore::GetUserById(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  return LoadUser(db_, "id = ?", fmt::format("no user with id {}", id), id);
+}
+
+Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> brand_id) {
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  auto stmt = brand_id ? Query(db_,
+                               fmt::format("SELECT {} FROM users WHERE id IN (SELECT user_id FROM user_brands WHERE "
+                                           "brand_id = ?) ORDER BY login",
+                                           kUserColumns),
+                               *brand_id)
+                       : Query(db_, fmt::format("SELECT {} FROM users ORDER BY login", kUserColumns));
+  if (!stmt) return Fail(stmt.error());
+  auto users = ReadAll<User>(*stmt, ReadUserRow);
+  if (!users) return users;
+  for (User& user : *users)
+    if (auto roles = LoadBrandRoles(db_, user); !roles) return Fail(roles.error());
+  return users;
+}
+
+Result<std::vector<AssigneeLoad>> SqliteStore::AssigneeLoads(std::int64_t brand_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    "SELECT users.id, "
+                    "(SELECT count(*) FROM cases WHERE cases.assignee_id = users.id AND cases.brand_id = ?1 AND "
+                    "cases.status IN ('open', 'awaiting_approval', 'replied')), "
+                    "(SELECT max(opened_at) FROM cases WHERE cases.assignee_id = users.id AND cases.brand_id = ?1) "
+                    "FROM users JOIN user_brands ON user_brands.user_id = users.id "
+                    "WHERE user_brands.brand_id = ?1 AND user_brands.role IN ('agent', 'lead', 'admin') AND "
+                    "users.disabled = 0 ORDER BY users.id",
+                    brand_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<AssigneeLoad>(*stmt, [](const SqliteStatement& row) {
+    return AssigneeLoad{row.Int(0), row.Int(1), row.OptionalTime(2)};
+  });
 }
 
 }  // namespace odziv::daemon

@@ -78,6 +78,28 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<PostRevision>> PostHistory(std::int64_t post_id) override;
   [[nodiscard]] Result<std::int64_t> CountPosts(std::optional<std::int64_t> brand_id) override;
 
+  // Assessments, cases and users (sqlite_store.cpp, second half).
+  [[nodiscard]] Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, Timestamp now) override;
+  [[nodiscard]] Result<Assessment> GetAssessment(std::int64_t post_id) override;
+  [[nodiscard]] Result<std::vector<StoredPost>> ListUnassessedPosts(std::optional<std::int64_t> brand_id,
+                                                                    std::size_t limit) override;
+  [[nodiscard]] Result<Case> CreateCase(const Case& c, const CaseChange& change, Timestamp now) override;
+  [[nodiscard]] Result<Case> UpdateCase(const Case& c, const CaseChange& change, Timestamp now) override;
+  [[nodiscard]] Result<Case> GetCase(std::int64_t case_id) override;
+  [[nodiscard]] Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  [[nodiscard]] Result<std::vector<StoredPost>> CasePosts(std::int64_t case_id) override;
+  [[nodiscard]] Result<std::vector<Case>> CasesOfPost(std::int64_t post_id) override;
+  [[nodiscard]] Result<std::vector<AuditEvent>> ListAuditEvents(std::string_view subject) override;
+  [[nodiscard]] Result<std::vector<Alert>> ListAlerts(std::optional<std::int64_t> case_id) override;
+  [[nodiscard]] Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) override;
+  [[nodiscard]] Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
+                                            std::string_view external_id) override;
+  [[nodiscard]] Result<User> AddUser(const User& user) override;
+  [[nodiscard]] Result<User> GetUser(std::string_view login) override;
+  [[nodiscard]] Result<User> GetUserById(std::int64_t id) override;
+  [[nodiscard]] Result<std::vector<User>> ListUsers(std::optional<std::int64_t> brand_id) override;
+  [[nodiscard]] Result<std::vector<AssigneeLoad>> AssigneeLoads(std::int64_t brand_id) override;
+
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
 

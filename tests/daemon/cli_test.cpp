@@ -126,7 +126,7 @@ TEST_CASE("odziv poll --once reports a broken source and records it in the sourc
 TEST_CASE("odziv config export and import round-trip brands and sources") {
   Cli cli;
   REQUIRE(cli({"brand", "add", "zrno", "--name", "Zrno", "--timezone", "Europe/Zagreb", "--settings",
-               R"({"sla":{"p1_minutes":60}})"}) == kExitOk);
+               R"({"sla":{"policies":[{"name":"p1","max_priority":1,"minutes":60}]}})"}) == kExitOk);
   REQUIRE(cli({"source", "add", "demo", "--brand", "zrno", "--platform", "replay", "--set", "file=" + Feed(cli),
                "--interval", "30"}) == kExitOk);
   REQUIRE(cli({"config", "export"}) == kExitOk);

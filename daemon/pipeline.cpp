@@ -1,0 +1,59 @@
+#include "daemon/pipeline.h"
+
+namespace odziv::daemon {
+
+Assessment PlaceholderJudge(const StoredPost& post) {
+  Assessment a;
+  a.language = post.post.language.empty() ? "und" : post.post.language;
+  a.script = "none";
+  a.model_version = "placeholder";
+  if (post.post.kind == PostKind::kReview && post.post.rating && *post.post.rating <= 2) {
+    a.label = SentimentLabel::kNegative;
+    a.sentiment = -0.6;
+    a.priority = 2;
+    a.urgency = 60;
+    a.reasons = {"low star rating (placeholder judge)"};
+  } else {
+    a.reasons = {"placeholder judge: no sentiment model yet"};
+  }
+  return a;
+}
+
+Status Pipeline::OnPoll(const IngestReport& stored, Timestamp now) {
+  std::vector<std::int64_t> ids = stored.changed_ids;
+  for (std::int64_t id : stored.inserted_ids) ids.push_back(id);
+  for (std::int64_t id : ids) {
+    auto post = store_.GetPost(id);
+    if (!post) return Fail(post.error());
+    if (!post->post.from_brand && !post->post.deleted_at) continue;  // judged on the next Tick
+    if (auto tracked = tracker_.OnPostChanged(*post, now); !tracked) return tracked;
+  }
+  return {};
+}
+
+Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
+  std::lock_guard lock(mu_);
+  PipelineReport report;
+  auto pending = store_.ListUnassessedPosts(std::nullopt, batch);
+  if (!pending) return Fail(pending.error());
+  for (const StoredPost& post : *pending) {
+    const Assessment assessment = judge_(post);
+    // Triage first, then the assessment: a crash in between judges the post again after the restart, and
+    // OnAssessed leaves a post that is already in a case where it is.
+    auto tracked = tracker_.OnAssessed(post, assessment, now);
+    if (!tracked) return Fail(tracked.error().WithContext("post " + std::to_string(post.id)));
+    if (auto saved = store_.SaveAssessment(post.id, assessment, now); !saved) return Fail(saved.error());
+    ++report.assessed;
+    if (tracked->opened) {
+      ++report.opened;
+    } else if (tracked->tracked_case) {
+      ++report.joined;
+    }
+  }
+  auto watched = watchdog_.Tick(now);
+  if (!watched) return Fail(watched.error());
+  report.watchdog = *watched;
+  return report;
+}
+
+}  // namespace odziv::daemon

@@ -1,0 +1,54 @@
+// Pipeline: what happens to posts after they are stored — judged, the judgement saved, then triaged into
+// cases (CaseTracker) — working from the database (ListUnassessedPosts), so that a crash between steps loses
+// no work: a post stored but not judged is judged after the restart. The scheduler calls OnPoll after every
+// poll; the daemon's loop calls Tick on a timer (judging what is pending, then the SLA watchdog).
+//
+// The judge is a function until the sentiment stage lands in the daemon; PlaceholderJudge stands in.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "core/assessment.h"
+#include "core/store.h"
+#include "daemon/case_tracker.h"
+#include "daemon/sla_watchdog.h"
+
+namespace odziv::daemon {
+
+using Judge = std::function<Assessment(const StoredPost&)>;
+
+// Until sentiment/ is wired in: reviews of 1–2★ are negative P2, 3★ neutral, others neutral P4, so that
+// the star rule of triage already works. Says so in model_version ("placeholder").
+Assessment PlaceholderJudge(const StoredPost& post);
+
+struct PipelineReport {
+  std::size_t assessed = 0;
+  std::size_t opened = 0;  // cases opened
+  std::size_t joined = 0;  // posts that joined a case
+  WatchdogReport watchdog;
+};
+
+class Pipeline {
+ public:
+  Pipeline(Store& store, Judge judge) : store_(store), judge_(std::move(judge)), tracker_(store), watchdog_(store) {}
+
+  // After a poll: changed posts (edits, deletes) and the brand's own new posts go to the tracker at once
+  // (deleted → close, brand reply → confirm); new posts are judged on the next Tick. Thread-safe.
+  [[nodiscard]] Status OnPoll(const IngestReport& stored, Timestamp now);
+
+  // Judges every stored post not yet judged (a batch of at most `batch` posts per call), saves each
+  // assessment, triages it into a case, then runs the SLA watchdog. Thread-safe.
+  [[nodiscard]] Result<PipelineReport> Tick(Timestamp now, std::size_t batch = 500);
+
+  CaseTracker& tracker() { return tracker_; }
+
+ private:
+  std::mutex mu_;  // one Tick at a time (the watchdog is single-threaded)
+  Store& store_;
+  Judge judge_;
+  CaseTracker tracker_;
+  SlaWatchdog watchdog_;
+};
+
+}  // namespace odziv::daemon
