@@ -2,6 +2,7 @@
 // SlaWatchdog with a fake clock ticking every minute, and checked with `odziv audit unanswered` in-process.
 #include <catch2/catch.hpp>
 #include <cpprest/json.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>

@@ -165,7 +165,8 @@ TEST_CASE("odziv prints help for every command and exits 2 on unknown ones") {
   Cli cli;
   for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
            {"brand", "add"}, {"brand", "list"}, {"source", "add"}, {"source", "update"}, {"config", "import"},
-           {"poll"}, {"posts", "list"}, {"run"}}) {
+           {"poll"}, {"posts", "list"}, {"run"}, {"cases", "list"}, {"cases", "show"}, {"cases", "close"},
+           {"cases", "assign"}, {"audit", "unanswered"}, {"user", "add"}, {"user", "list"}}) {
     words.push_back("--help");
     INFO(words[0]);
     CHECK(cli(words) == kExitOk);
