@@ -1,5 +1,7 @@
 #include "daemon/pipeline.h"
 
+#include "daemon/logging.h"
+
 namespace odziv::daemon {
 
 Assessment PlaceholderJudge(const StoredPost& post) {
@@ -54,6 +56,37 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
   if (!watched) return Fail(watched.error());
   report.watchdog = *watched;
   return report;
+}
+
+PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono::milliseconds interval) {
+  thread_ = std::thread([this, &pipeline, &clock, interval] {
+    auto log = Logger("cases");
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto report = pipeline.Tick(clock.Now());
+      if (!report) {
+        log->error("cases: {}", Describe(report.error()));
+      } else {
+        if (report->assessed > 0 || report->watchdog.escalations > 0 || report->watchdog.reopened > 0)
+          log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened", report->assessed,
+                    report->opened, report->joined, report->watchdog.escalations, report->watchdog.reopened);
+        if (report->watchdog.errors > 0)
+          log->error("SLA watchdog skipped {} cases: {}", report->watchdog.errors, report->watchdog.last_error);
+      }
+      lock.lock();
+      wake_.wait_for(lock, interval, [this] { return stop_; });
+    }
+  });
+}
+
+PipelineTimer::~PipelineTimer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
 }
 
 }  // namespace odziv::daemon

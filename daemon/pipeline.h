@@ -6,10 +6,14 @@
 // The judge is a function until the sentiment stage lands in the daemon; PlaceholderJudge stands in.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <thread>
 
 #include "core/assessment.h"
+#include "core/clock.h"
 #include "core/store.h"
 #include "daemon/case_tracker.h"
 #include "daemon/sla_watchdog.h"
@@ -49,6 +53,24 @@ class Pipeline {
   Judge judge_;
   CaseTracker tracker_;
   SlaWatchdog watchdog_;
+};
+
+// Runs Pipeline::Tick every `interval` on its own thread (so that judging a backlog never delays polls)
+// from construction until destruction; failures are logged (component "cases") and retried next time.
+class PipelineTimer {
+ public:
+  // 5 s: deadlines are minutes to hours, so seconds of delay in escalation do not matter, and a new post
+  // still reaches its case (and its assignee) within seconds.
+  PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono::milliseconds interval = std::chrono::seconds(5));
+  ~PipelineTimer();
+  PipelineTimer(const PipelineTimer&) = delete;
+  PipelineTimer& operator=(const PipelineTimer&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace odziv::daemon

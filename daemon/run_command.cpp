@@ -19,6 +19,7 @@
 #include "daemon/ops_routes.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
+#include "daemon/pipeline.h"
 #include "daemon/scheduler.h"
 #include "daemon/systemd_notifier.h"
 
@@ -120,6 +121,13 @@ int RunRunCommand(CommandIo& io) {
     server = std::move(*started);
     log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
   }
+  // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
+  Pipeline pipeline(**store, PlaceholderJudge);
+  scheduler.on_poll = [&](const Source& source, const PollReport& report) {
+    if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
+      log->error("cases after polling {}: {}", source.name, Describe(done.error()));
+  };
+  PipelineTimer pipeline_timer(pipeline, clock);
   log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
   notifier.Ready();
   auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);
