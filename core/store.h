@@ -168,6 +168,11 @@ class Store {
   [[nodiscard]] virtual Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                                     std::string_view external_id) = 0;
 
+  // The brand's posts in one thread (thread id, or the root post itself), oldest first.
+  [[nodiscard]] virtual Result<std::vector<StoredPost>> ListThreadPosts(std::int64_t brand_id,
+                                                                        std::string_view platform,
+                                                                        std::string_view thread_id) = 0;
+
   // ---- Users. Logins are unique (kAlreadyExists).
   [[nodiscard]] virtual Result<User> AddUser(const User& user) = 0;
   [[nodiscard]] virtual Result<User> GetUser(std::string_view login) = 0;

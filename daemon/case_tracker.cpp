@@ -165,8 +165,19 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
                             {"assignee_id", c.assignee_id ? value::number(*c.assignee_id) : value::null()}});
   auto created = store_.CreateCase(c, change, now);
   if (!created) return Fail(created.error());
-  result.tracked_case = std::move(*created);
   result.opened = true;
+  // The brand may have answered already (its reply came in the same poll, or before odziv judged the post).
+  auto thread = store_.ListThreadPosts(brand.id, c.platform, c.thread_id);
+  if (!thread) return Fail(thread.error());
+  for (const StoredPost& other : *thread) {
+    if (!other.post.from_brand || other.post.created_at < post.created_at) continue;
+    if (auto confirmed = ConfirmByBrandPost(other, now); !confirmed) return Fail(confirmed.error());
+    auto fresh = store_.GetCase(created->id);
+    if (!fresh) return Fail(fresh.error());
+    *created = std::move(*fresh);
+    break;
+  }
+  result.tracked_case = std::move(*created);
   return result;
 }
 

@@ -294,6 +294,7 @@ ALTER TABLE users ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';  -- JSON arra
 ALTER TABLE users ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';  -- JSON array; empty: every platform
 
 CREATE INDEX audit_events_by_subject ON audit_events (subject, id);
+CREATE INDEX posts_by_thread ON posts (brand_id, platform, thread_id);
 )sql";
 
 constexpr std::array kMigrations = {

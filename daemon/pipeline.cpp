@@ -43,7 +43,13 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
     // Triage first, then the assessment: a crash in between judges the post again after the restart, and
     // OnAssessed leaves a post that is already in a case where it is.
     auto tracked = tracker_.OnAssessed(post, assessment, now);
-    if (!tracked) return Fail(tracked.error().WithContext("post " + std::to_string(post.id)));
+    if (!tracked) {
+      const Error error = tracked.error().WithContext("post " + std::to_string(post.id));
+      if (error.code != ErrorCode::kConfig && error.code != ErrorCode::kMalformed) return Fail(error);
+      ++report.failed;
+      report.last_error = Describe(error);
+      continue;
+    }
     if (auto saved = store_.SaveAssessment(post.id, assessment, now); !saved) return Fail(saved.error());
     ++report.assessed;
     if (tracked->opened) {
@@ -71,6 +77,8 @@ PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono
         if (report->assessed > 0 || report->watchdog.escalations > 0 || report->watchdog.reopened > 0)
           log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened", report->assessed,
                     report->opened, report->joined, report->watchdog.escalations, report->watchdog.reopened);
+        if (report->failed > 0)
+          log->error("{} posts could not be triaged: {}", report->failed, report->last_error);
         if (report->watchdog.errors > 0)
           log->error("SLA watchdog skipped {} cases: {}", report->watchdog.errors, report->watchdog.last_error);
       }

@@ -30,6 +30,8 @@ struct PipelineReport {
   std::size_t assessed = 0;
   std::size_t opened = 0;  // cases opened
   std::size_t joined = 0;  // posts that joined a case
+  std::size_t failed = 0;  // posts left for the next tick because triage failed (see last_error)
+  std::string last_error;
   WatchdogReport watchdog;
 };
 
@@ -41,8 +43,10 @@ class Pipeline {
   // (deleted → close, brand reply → confirm); new posts are judged on the next Tick. Thread-safe.
   [[nodiscard]] Status OnPoll(const IngestReport& stored, Timestamp now);
 
-  // Judges every stored post not yet judged (a batch of at most `batch` posts per call), saves each
-  // assessment, triages it into a case, then runs the SLA watchdog. Thread-safe.
+  // Judges every stored post not yet judged (a batch of at most `batch` posts per call), triages it into a
+  // case, saves its assessment, then runs the SLA watchdog. A post whose triage fails (a brand's settings
+  // cannot be read) is counted in the report and tried again next time; the others go on. Fails when the
+  // database does. Thread-safe.
   [[nodiscard]] Result<PipelineReport> Tick(Timestamp now, std::size_t batch = 500);
 
   CaseTracker& tracker() { return tracker_; }

@@ -1243,6 +1243,18 @@ Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view
   return ReadOne<StoredPost>(*stmt, ReadPost, fmt::format("no post {}/{} of brand {}", platform, external_id, brand_id));
 }
 
+Result<std::vector<StoredPost>> SqliteStore::ListThreadPosts(std::int64_t brand_id, std::string_view platform,
+                                                             std::string_view thread_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM posts WHERE brand_id = ?1 AND platform = ?2 AND (thread_id = ?3 OR "
+                                "external_id = ?3 OR parent_id = ?3) ORDER BY created_at, id LIMIT 1000",
+                                kPostColumns),
+                    brand_id, platform, thread_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<StoredPost>(*stmt, ReadPost);
+}
+
 Result<User> SqliteStore::AddUser(const User& user) {
   if (auto problem = CheckSourceName(user.login)) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("login '{}': lower-case letters, digits, '.', '_' and '-', "

@@ -94,6 +94,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) override;
   [[nodiscard]] Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                             std::string_view external_id) override;
+  [[nodiscard]] Result<std::vector<StoredPost>> ListThreadPosts(std::int64_t brand_id, std::string_view platform,
+                                                                std::string_view thread_id) override;
   [[nodiscard]] Result<User> AddUser(const User& user) override;
   [[nodiscard]] Result<User> GetUser(std::string_view login) override;
   [[nodiscard]] Result<User> GetUserById(std::int64_t id) override;
