@@ -26,6 +26,13 @@ std::string Details(std::initializer_list<std::pair<const char*, value>> fields)
 value Str(std::string_view text) { return value::string(std::string(text)); }
 value Time(std::optional<Timestamp> t) { return t ? value::string(FormatIsoTimestamp(*t)) : value::null(); }
 
+// Whether the case was opened by the root post of its thread (the customer started the conversation).
+Result<bool> OpenedByThreadRoot(Store& store, const Case& c) {
+  auto first = store.GetPost(c.first_post_id);
+  if (!first) return first.error().code == ErrorCode::kNotFound ? Result<bool>(false) : Fail(first.error());
+  return first->post.external_id == c.thread_id;
+}
+
 // Loads the case, lets `decide` change it and say what the change is (nullopt: nothing to do), and writes
 // it; when someone else changed the case meanwhile, reads it again and decides again.
 Result<Case> Mutate(Store& store, std::int64_t case_id, Timestamp now,
@@ -81,10 +88,14 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
     return result;
   }
 
-  // The open case this post continues: same thread, or same author on the same platform, recently active.
+  // The open case this post continues: its author's case in the same thread; a case opened by the root of
+  // this thread (replies under a customer's post belong to that conversation); or, failing those, its
+  // author's recent case on the same platform. Comments of different people under one of the brand's own
+  // posts share a thread but are separate customers, each with a case.
   const Timestamp window_start = post.created_at - rules.triage.join_window;
+  const bool needs_answer = result.triage.verdict == TriageVerdict::kNeedsAnswer;
   std::optional<Case> join;
-  auto consider = [&](CaseFilter filter, bool same_author_only) -> Status {
+  auto consider = [&](CaseFilter filter, bool by_thread) -> Status {
     filter.brand_id = brand.id;
     filter.platform = post.platform;
     filter.states = {CaseState::kOpen, CaseState::kAwaitingApproval};
@@ -92,17 +103,21 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
     auto cases = store_.ListCases(filter);
     if (!cases) return Fail(cases.error());
     for (const Case& c : *cases) {
-      if (c.last_post_at < window_start) continue;
-      if (same_author_only && c.author_id != post.author.id) continue;
-      if (!join || c.id > join->id) join = c;
+      if (c.last_post_at < window_start || (join && join->id > c.id)) continue;
+      bool fits = c.author_id == post.author.id;
+      if (!fits && by_thread && needs_answer) {
+        auto opened_by_root = OpenedByThreadRoot(store_, c);
+        if (!opened_by_root) return Fail(opened_by_root.error());
+        fits = *opened_by_root;
+      }
+      if (fits) join = c;
     }
     return {};
   };
-  const bool needs_answer = result.triage.verdict == TriageVerdict::kNeedsAnswer;
   if (!post.thread_id.empty()) {
     CaseFilter by_thread;
     by_thread.thread_id = post.thread_id;
-    if (auto ok = consider(by_thread, /*same_author_only=*/!needs_answer); !ok) return Fail(ok.error());
+    if (auto ok = consider(by_thread, true); !ok) return Fail(ok.error());
   }
   if (needs_answer && !join && !post.author.id.empty()) {
     CaseFilter by_author;
@@ -189,11 +204,25 @@ Status CaseTracker::OnPostChanged(const StoredPost& post, Timestamp now) {
 
 Status CaseTracker::ConfirmByBrandPost(const StoredPost& stored, Timestamp now) {
   const Post& post = stored.post;
-  // Only a reply counts: the brand's own root post (the thread customers comment on) answers nobody.
-  if (post.parent_id.empty() || post.deleted_at) return {};
-  std::vector<std::string> threads{post.thread_id, post.parent_id};
-  for (const std::string& thread : threads) {
-    if (thread.empty()) continue;
+  // Only a reply counts: the brand's own root post (the thread customers comment on) answers nobody. In a
+  // direct-message conversation every later message of the brand is a reply.
+  const bool message = post.kind == PostKind::kMessage;
+  if ((post.parent_id.empty() && !message) || post.deleted_at) return {};
+  // The cases it answers: those holding the post it replies to; and the unanswered cases of its thread that
+  // were opened by the thread's root (the whole conversation is the customer's) or are conversations.
+  std::vector<Case> answered;
+  if (!post.parent_id.empty()) {
+    auto parent = store_.FindPost(stored.brand_id, post.platform, post.parent_id);
+    if (!parent && parent.error().code != ErrorCode::kNotFound) return Fail(parent.error());
+    if (parent) {
+      auto cases = store_.CasesOfPost(parent->id);
+      if (!cases) return Fail(cases.error());
+      for (const Case& c : *cases)
+        if (IsUnanswered(c.state)) answered.push_back(c);
+    }
+  }
+  const std::string& thread = post.thread_id.empty() ? post.parent_id : post.thread_id;
+  if (!thread.empty()) {
     CaseFilter filter;
     filter.brand_id = stored.brand_id;
     filter.platform = post.platform;
@@ -201,31 +230,37 @@ Status CaseTracker::ConfirmByBrandPost(const StoredPost& stored, Timestamp now) 
     filter.states = {CaseState::kOpen, CaseState::kAwaitingApproval, CaseState::kReplied};
     auto cases = store_.ListCases(filter);
     if (!cases) return Fail(cases.error());
-    for (const Case& found : *cases) {
-      auto confirmed = Mutate(store_, found.id, now, [&](Case& c) -> Result<std::optional<CaseChange>> {
-        if (!IsUnanswered(c.state)) return std::optional<CaseChange>();
-        if (c.sla_started_at && post.created_at < *c.sla_started_at) return std::optional<CaseChange>();
-        const bool outside = c.reply_external_id.empty() || c.reply_external_id != post.external_id;
-        const CaseState before = c.state;
-        c.state = CaseState::kConfirmed;
-        c.confirmed_at = now;
-        c.reply_post_id = stored.id;
-        if (c.reply_external_id.empty()) c.reply_external_id = post.external_id;
-        if (!c.replied_at) c.replied_at = post.created_at;
-        c.paused_at.reset();
-        CaseChange change;
-        change.action = "case.confirm";
-        change.add_post_ids = {stored.id};
-        change.details = Details({{"reply_post_id", value::number(stored.id)},
-                                  {"reply_external_id", Str(post.external_id)},
-                                  {"from_state", Str(CaseStateName(before))},
-                                  {"outside_odziv", value::boolean(outside)},
-                                  {"reason", Str(outside ? "the brand replied on the platform, outside odziv"
-                                                         : "the reply odziv sent is visible on the platform")}});
-        return std::optional<CaseChange>(std::move(change));
-      });
-      if (!confirmed) return Fail(confirmed.error());
+    for (const Case& c : *cases) {
+      if (std::any_of(answered.begin(), answered.end(), [&](const Case& a) { return a.id == c.id; })) continue;
+      auto opened_by_root = OpenedByThreadRoot(store_, c);
+      if (!opened_by_root) return Fail(opened_by_root.error());
+      if (*opened_by_root || message) answered.push_back(c);
     }
+  }
+  for (const Case& found : answered) {
+    auto confirmed = Mutate(store_, found.id, now, [&](Case& c) -> Result<std::optional<CaseChange>> {
+      if (!IsUnanswered(c.state)) return std::optional<CaseChange>();
+      if (c.sla_started_at && post.created_at < *c.sla_started_at) return std::optional<CaseChange>();
+      const bool outside = c.reply_external_id.empty() || c.reply_external_id != post.external_id;
+      const CaseState before = c.state;
+      c.state = CaseState::kConfirmed;
+      c.confirmed_at = now;
+      c.reply_post_id = stored.id;
+      if (c.reply_external_id.empty()) c.reply_external_id = post.external_id;
+      if (!c.replied_at) c.replied_at = post.created_at;
+      c.paused_at.reset();
+      CaseChange change;
+      change.action = "case.confirm";
+      change.add_post_ids = {stored.id};
+      change.details = Details({{"reply_post_id", value::number(stored.id)},
+                                {"reply_external_id", Str(post.external_id)},
+                                {"from_state", Str(CaseStateName(before))},
+                                {"outside_odziv", value::boolean(outside)},
+                                {"reason", Str(outside ? "the brand replied on the platform, outside odziv"
+                                                       : "the reply odziv sent is visible on the platform")}});
+      return std::optional<CaseChange>(std::move(change));
+    });
+    if (!confirmed) return Fail(confirmed.error());
   }
   return {};
 }

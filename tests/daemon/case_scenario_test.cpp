@@ -165,7 +165,7 @@ const char* kKafaSettings = R"({
 
 struct Day {
   World w;
-  Post z1, z2, z3, z4, z5, z6, z7, z8, z9, z10, z11, k1, k2, k3;
+  Post z1, z2, z3, z4, z5, z6, z7, z8, z9, z10, z11, z12, z13, k1, k2, k3;
 };
 
 // The day is simulated once per process; each SECTION of the test below inspects it (the last one also
@@ -176,7 +176,8 @@ Day& SimulatedDay() {
     World& w = d->w;
     std::string out;
     Post &z1 = d->z1, &z2 = d->z2, &z3 = d->z3, &z4 = d->z4, &z5 = d->z5, &z6 = d->z6, &z7 = d->z7;
-    Post &z8 = d->z8, &z9 = d->z9, &z10 = d->z10, &z11 = d->z11, &k1 = d->k1, &k2 = d->k2, &k3 = d->k3;
+    Post &z8 = d->z8, &z9 = d->z9, &z10 = d->z10, &z11 = d->z11, &z12 = d->z12, &z13 = d->z13;
+    Post &k1 = d->k1, &k2 = d->k2, &k3 = d->k3;
 
     REQUIRE(w.Cli({"brand", "add", "zrno", "--name", "Zrno", "--timezone", "Europe/Sarajevo", "--settings",
                    kZrnoSettings},
@@ -215,7 +216,17 @@ Day& SimulatedDay() {
     z9 = MakePost("x", "z9", PostKind::kMention, "ana", "2026-11-23T14:00:00Z", "Ni na X-u niko ne odgovara");
     z10 = MakePost("x", "z10", PostKind::kMention, "ana", "2026-11-23T14:30:00Z", "Halo?");
     z11 = MakePost("x", "z11", PostKind::kMention, "iva", "2026-11-23T15:00:00Z", "Pogresan racun");
+    // Two customers complain under the brand's own post z7: one thread, two customers, two cases.
+    z12 = MakePost("facebook", "z12", PostKind::kComment, "jasna", "2026-11-23T15:20:00Z", "Cijene su porasle");
+    z13 = MakePost("facebook", "z13", PostKind::kComment, "kemal", "2026-11-23T15:21:00Z", "I kod mene isto");
+    z7.platform = "facebook";
+    for (Post* p : {&z12, &z13}) {
+      p->thread_id = "z7";
+      p->parent_id = "z7";
+    }
     w.judgements = {
+        {"z12", Judged(SentimentLabel::kNegative, 3)},
+        {"z13", Judged(SentimentLabel::kNegative, 3)},
         {"z11", Judged(SentimentLabel::kNegative, 3, {"complaint"})},
         {"z1", Judged(SentimentLabel::kNeutral, 3)},  // needs an answer by its stars alone
         {"z2", Judged(SentimentLabel::kNegative, 3, {"complaint"})},
@@ -271,6 +282,8 @@ Day& SimulatedDay() {
     at("2026-11-23T13:00:00Z", [&] { w.Poll(w.zrno_source, {z1}); });
     at("2026-11-23T14:00:00Z", [&] { w.Poll(w.zrno_source, {z9}); });
     at("2026-11-23T14:30:00Z", [&] { w.Poll(w.zrno_source, {z10}); });
+    at("2026-11-23T15:25:00Z", [&] { w.Poll(w.zrno_source, {z12, z13}); });
+    at("2026-11-23T15:40:00Z", [&] { w.Poll(w.zrno_source, {BrandReply(z12, "zr-12", "2026-11-23T15:35:00Z")}); });
     // The brand answered before odziv judged the post: the case opens and is confirmed at once.
     at("2026-11-23T15:10:00Z", [&] { w.Poll(w.zrno_source, {z11, BrandReply(z11, "zr-11", "2026-11-23T15:05:00Z")}); });
 
@@ -295,7 +308,8 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
   World& w = d.w;
   std::string out;
   const Post &z1 = d.z1, &z2 = d.z2, &z3 = d.z3, &z4 = d.z4, &z5 = d.z5, &z6 = d.z6, &z7 = d.z7;
-  const Post &z8 = d.z8, &z9 = d.z9, &z10 = d.z10, &z11 = d.z11, &k1 = d.k1, &k2 = d.k2, &k3 = d.k3;
+  const Post &z8 = d.z8, &z9 = d.z9, &z10 = d.z10, &z11 = d.z11, &z12 = d.z12, &z13 = d.z13;
+  const Post &k1 = d.k1, &k2 = d.k2, &k3 = d.k3;
   SECTION("every post that needs an answer opened a case with the deadline of its brand's policy") {
     const Case c1 = w.CaseOf(w.zrno, z1);
     // 2★ review at 14:00 Sarajevo on Monday, 4 business hours: 2 h on Monday, Tuesday is a holiday,
@@ -377,6 +391,10 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     CHECK(c8.state == CaseState::kConfirmed);
     CHECK(c8.replied_at == At("2026-11-23T12:30:00Z"));
     CHECK(w.CaseOf(w.kafa, k2).state == CaseState::kConfirmed);
+    // A reply to one customer under the brand's own post answers that customer only.
+    CHECK(w.CaseOf(w.zrno, z12).id != w.CaseOf(w.zrno, z13).id);
+    CHECK(w.CaseOf(w.zrno, z12).state == CaseState::kConfirmed);
+    CHECK(w.CaseOf(w.zrno, z13).state == CaseState::kOpen);
     const Case c11 = w.CaseOf(w.zrno, z11);
     CHECK(c11.state == CaseState::kConfirmed);
     CHECK(c11.reply_external_id == "zr-11");
@@ -407,12 +425,13 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
   }
 
   SECTION("odziv audit unanswered lists exactly the cases left alone, and passes once people close them") {
-    // Left alone: z1 (zrno's 2★ review), z3 (reply dropped), z9 + z10 (ana on X) and k1 (kafa's message).
+    // Left alone: z1 (zrno's 2★ review), z3 (reply dropped), z9 + z10 (ana on X), z13 (kemal under the
+    // brand's post) and k1 (kafa's message).
     REQUIRE(w.Cli({"audit", "unanswered", "--json", "--now", "2026-11-25T12:00:00Z"}, out) == kExitFailure);
     auto report = web::json::value::parse(out);
     std::set<std::string> posts;
     for (const auto& row : report["unanswered"].as_array()) posts.insert(row.at("external_id").as_string());
-    CHECK(posts == std::set<std::string>{"z1", "z3", "z9", "z10", "k1"});
+    CHECK(posts == std::set<std::string>{"z1", "z3", "z9", "z10", "z13", "k1"});
     for (const auto& row : report["unanswered"].as_array()) {
       if (row.at("external_id").as_string() == "z1") CHECK(row.at("late_s").as_integer() == 3 * 3600);
     }
@@ -424,7 +443,8 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     CHECK(web::json::value::parse(out)["cases"].size() == 3);  // z9 is due only on Wednesday afternoon
 
     // People close what is left, with reasons; then the audit proves nothing is missed.
-    for (const Case& c : {w.CaseOf(w.zrno, z1), w.CaseOf(w.zrno, z3), w.CaseOf(w.zrno, z9), w.CaseOf(w.kafa, k1)}) {
+    for (const Case& c : {w.CaseOf(w.zrno, z1), w.CaseOf(w.zrno, z3), w.CaseOf(w.zrno, z9), w.CaseOf(w.zrno, z13),
+                          w.CaseOf(w.kafa, k1)}) {
       REQUIRE(w.Cli({"cases", "close", std::to_string(c.id), "--reason", "resolved_privately", "--note",
                      "called the customer", "--as", c.brand_id == w.zrno.id ? "amra" : "cara"},
                     out) == kExitOk);
