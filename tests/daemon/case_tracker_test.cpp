@@ -1,0 +1,182 @@
+// CaseTracker on a real SqliteStore: joining, pausing, assignment modes and the people's commands.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+
+#include <random>
+
+#include "daemon/case_tracker.h"
+#include "daemon/sqlite_store.h"
+
+using namespace odziv;
+using namespace odziv::daemon;
+namespace fs = std::filesystem;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+namespace {
+
+Timestamp At(const char* iso) { return *ParseIsoTimestamp(iso); }
+
+struct Fixture {
+  fs::path dir;
+  FakeClock clock{At("2026-11-23T09:00:00Z")};
+  std::unique_ptr<SqliteStore> store;
+  Brand brand;
+  Source source;
+  std::unique_ptr<CaseTracker> tracker;
+
+  explicit Fixture(const std::string& settings) {
+    std::random_device random;
+    dir = fs::temp_directory_path() / ("odziv-tracker-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    fs::create_directories(dir);
+    SqliteStoreOptions options;
+    options.path = dir / "odziv.db";
+    options.clock = &clock;
+    store = std::move(SqliteStore::Open(options).value());
+    Brand b;
+    b.slug = "zrno";
+    b.name = "Zrno";
+    b.settings = settings;
+    brand = store->AddBrand(b).value();
+    Source s;
+    s.brand_id = brand.id;
+    s.name = "zrno-x";
+    s.platform = "x";
+    source = store->AddSource(s).value();
+    tracker = std::make_unique<CaseTracker>(*store);
+  }
+  ~Fixture() {
+    tracker.reset();
+    store.reset();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  StoredPost Store(const std::string& id, const std::string& author, const std::string& language = "bs") {
+    Post p;
+    p.platform = "x";
+    p.external_id = id;
+    p.thread_id = id;
+    p.author = Author{author, "@" + author, author, 0};
+    p.text = "sporo";
+    p.language = language;
+    p.created_at = clock.Now();
+    auto ids = store->IngestPage(source.id, std::vector<Post>{p}, "", clock.Now(), std::nullopt).value().inserted_ids;
+    return store->GetPost(ids.at(0)).value();
+  }
+
+  TrackResult Negative(const StoredPost& post, std::string language = "bs") {
+    Assessment a;
+    a.label = SentimentLabel::kNegative;
+    a.priority = 3;
+    a.language = std::move(language);
+    auto tracked = tracker->OnAssessed(post, a, clock.Now());
+    REQUIRE(tracked);
+    return *tracked;
+  }
+
+  std::int64_t AddUser(const std::string& login, std::string role, std::vector<std::string> languages = {}) {
+    User u;
+    u.login = login;
+    u.name = login;
+    u.languages = std::move(languages);
+    u.brand_roles[brand.id] = std::move(role);
+    return store->AddUser(u).value().id;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("A second post of the same author joins the open case and keeps its deadline; an old case does not") {
+  Fixture f("{}");
+  auto first = f.Negative(f.Store("1", "ana"));
+  REQUIRE(first.opened);
+  f.clock.Advance(hours(1));
+  auto second = f.Negative(f.Store("2", "ana"));
+  CHECK_FALSE(second.opened);
+  REQUIRE(second.tracked_case);
+  CHECK(second.tracked_case->id == first.tracked_case->id);
+  CHECK(second.tracked_case->due_at == first.tracked_case->due_at);
+  // Judged again (after an edit, say): nothing changes.
+  auto again = f.Negative(f.store->FindPost(f.brand.id, "x", "2").value());
+  CHECK(again.tracked_case->version == second.tracked_case->version);
+  // Past the 72-hour join window a new case opens.
+  f.clock.Advance(hours(80));
+  CHECK(f.Negative(f.Store("3", "ana")).opened);
+}
+
+TEST_CASE("Waiting on the customer pauses the clock and the customer's next post resumes it") {
+  Fixture f(R"({"sla":{"pause_when_waiting":true}})");
+  auto opened = f.Negative(f.Store("1", "ana"));
+  const Timestamp due = *opened.tracked_case->due_at;  // 24 h around the clock (default policy, no hours)
+  f.clock.Advance(hours(2));
+  auto waiting = f.tracker->WaitForCustomer(opened.tracked_case->id, Actor{"cli", std::nullopt}, f.clock.Now());
+  REQUIRE(waiting);
+  CHECK(waiting->paused_at == f.clock.Now());
+  f.clock.Advance(hours(5));
+  auto resumed = f.Negative(f.Store("2", "ana"));
+  CHECK(!resumed.tracked_case->paused_at);
+  CHECK(*resumed.tracked_case->due_at == due + hours(5));
+
+  Fixture strict("{}");
+  auto other = strict.Negative(strict.Store("1", "ana"));
+  CHECK(strict.tracker->WaitForCustomer(other.tracked_case->id, Actor{}, strict.clock.Now()).error().code ==
+        ErrorCode::kFailedPrecondition);
+}
+
+TEST_CASE("Least-loaded assignment picks the person with the fewest unanswered cases who writes the language") {
+  Fixture f(R"({"assignment":{"mode":"least_loaded"}})");
+  const auto amra = f.AddUser("amra", "agent", {"bs"});
+  const auto dina = f.AddUser("dina", "lead", {"hr"});
+  f.AddUser("vera", "viewer");
+  const auto boris = f.AddUser("boris", "agent", {"en"});
+  auto c1 = f.Negative(f.Store("1", "a"));
+  auto c2 = f.Negative(f.Store("2", "b"));
+  CHECK(c1.tracked_case->assignee_id == amra);
+  CHECK(c2.tracked_case->assignee_id == dina);
+  REQUIRE(f.tracker->Close(c1.tracked_case->id, CloseReason::kDuplicate, "same as 2", Actor{}, f.clock.Now()));
+  // Amra has nothing open now, Dina one case.
+  CHECK(f.Negative(f.Store("3", "c")).tracked_case->assignee_id == amra);
+  CHECK(f.Negative(f.Store("4", "d", "en"), "en").tracked_case->assignee_id == boris);
+  // Manual reassignment, refused for a viewer.
+  const auto vera = f.store->GetUser("vera").value().id;
+  CHECK(f.tracker->Assign(c2.tracked_case->id, vera, Actor{}, f.clock.Now()).error().code ==
+        ErrorCode::kFailedPrecondition);
+  auto moved = f.tracker->Assign(c2.tracked_case->id, boris, Actor{"amra", amra}, f.clock.Now());
+  REQUIRE(moved);
+  CHECK(moved->assignee_id == boris);
+  auto history = f.store->ListAuditEvents(fmt::format("case:{}", c2.tracked_case->id)).value();
+  CHECK(history.back().action == "case.assign");
+  CHECK(history.back().actor == "amra");
+}
+
+TEST_CASE("Case states move open → awaiting approval → replied → confirmed, and closed cases take no reply") {
+  Fixture f("{}");
+  auto opened = f.Negative(f.Store("1", "ana"));
+  const auto id = opened.tracked_case->id;
+  REQUIRE(f.tracker->MarkAwaitingApproval(id, Actor{}, f.clock.Now())->state == CaseState::kAwaitingApproval);
+  REQUIRE(f.tracker->MarkReplied(id, "r-1", Actor{}, f.clock.Now())->state == CaseState::kReplied);
+  // The reply arrives through polling.
+  Post reply;
+  reply.platform = "x";
+  reply.external_id = "r-1";
+  reply.thread_id = "1";
+  reply.parent_id = "1";
+  reply.from_brand = true;
+  reply.text = "Izvinite!";
+  reply.created_at = f.clock.Now();
+  auto ids = f.store->IngestPage(f.source.id, std::vector<Post>{reply}, "", f.clock.Now(), std::nullopt)->inserted_ids;
+  REQUIRE(f.tracker->OnPostChanged(f.store->GetPost(ids.at(0)).value(), f.clock.Now()));
+  auto confirmed = f.store->GetCase(id).value();
+  CHECK(confirmed.state == CaseState::kConfirmed);
+  CHECK(confirmed.reply_post_id == ids.at(0));
+  CHECK(f.tracker->MarkReplied(id, "r-2", Actor{}, f.clock.Now()).error().code == ErrorCode::kFailedPrecondition);
+  REQUIRE(f.tracker->Close(id, CloseReason::kAnswered, "", Actor{}, f.clock.Now()));
+  CHECK(f.tracker->Close(id, CloseReason::kSpam, "", Actor{}, f.clock.Now()).error().code ==
+        ErrorCode::kFailedPrecondition);
+  CHECK(f.tracker->Close(id, CloseReason::kPostDeleted, "", Actor{}, f.clock.Now()).error().code ==
+        ErrorCode::kInvalidArgument);
+}
