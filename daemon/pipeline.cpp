@@ -1,6 +1,7 @@
 #include "daemon/pipeline.h"
 
 #include "daemon/logging.h"
+#include "platforms/registry.h"
 
 namespace odziv::daemon {
 
@@ -64,6 +65,19 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
   return report;
 }
 
+ReplyFinder ConnectorReplyFinder(Store& store, HttpClient& http, const Clock& clock) {
+  return [&store, &http, &clock](const Case& c) -> Result<std::optional<Post>> {
+    auto first = store.GetPost(c.first_post_id);
+    if (!first) return Fail(first.error());
+    if (first->source_id == 0) return Fail(ErrorCode::kNotFound, "the source that fetched the post is gone");
+    auto source = store.GetSourceById(first->source_id);
+    if (!source) return Fail(source.error());
+    auto connector = platforms::MakeConnector(*source, platforms::ConnectorContext{http, clock});
+    if (!connector) return Fail(connector.error());
+    return (*connector)->FindBrandReply(first->post.external_id);
+  };
+}
+
 PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono::milliseconds interval) {
   thread_ = std::thread([this, &pipeline, &clock, interval] {
     auto log = Logger("cases");
@@ -74,9 +88,10 @@ PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono
       if (!report) {
         log->error("cases: {}", Describe(report.error()));
       } else {
-        if (report->assessed > 0 || report->watchdog.escalations > 0 || report->watchdog.reopened > 0)
-          log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened", report->assessed,
-                    report->opened, report->joined, report->watchdog.escalations, report->watchdog.reopened);
+        const WatchdogReport& w = report->watchdog;
+        if (report->assessed > 0 || w.escalations > 0 || w.reopened > 0 || w.confirmed > 0)
+          log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened, {} confirmed",
+                    report->assessed, report->opened, report->joined, w.escalations, w.reopened, w.confirmed);
         if (report->failed > 0)
           log->error("{} posts could not be triaged: {}", report->failed, report->last_error);
         if (report->watchdog.errors > 0)

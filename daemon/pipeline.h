@@ -14,6 +14,7 @@
 
 #include "core/assessment.h"
 #include "core/clock.h"
+#include "core/http_client.h"
 #include "core/store.h"
 #include "daemon/case_tracker.h"
 #include "daemon/sla_watchdog.h"
@@ -37,7 +38,10 @@ struct PipelineReport {
 
 class Pipeline {
  public:
-  Pipeline(Store& store, Judge judge) : store_(store), judge_(std::move(judge)), tracker_(store), watchdog_(store) {}
+  // `find_reply` (optional) lets the watchdog ask the platform before re-opening a case whose reply was not
+  // polled (see SlaWatchdog).
+  Pipeline(Store& store, Judge judge, ReplyFinder find_reply = {})
+      : store_(store), judge_(std::move(judge)), tracker_(store), watchdog_(store, std::move(find_reply)) {}
 
   // After a poll: changed posts (edits, deletes) and the brand's own new posts go to the tracker at once
   // (deleted → close, brand reply → confirm); new posts are judged on the next Tick. Thread-safe.
@@ -58,6 +62,10 @@ class Pipeline {
   CaseTracker tracker_;
   SlaWatchdog watchdog_;
 };
+
+// A ReplyFinder that asks the connector of the source that fetched the case's first post
+// (Connector::FindBrandReply). The references outlive the finder.
+ReplyFinder ConnectorReplyFinder(Store& store, HttpClient& http, const Clock& clock);
 
 // Runs Pipeline::Tick every `interval` on its own thread (so that judging a backlog never delays polls)
 // from construction until destruction; failures are logged (component "cases") and retried next time.

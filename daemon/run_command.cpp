@@ -122,7 +122,7 @@ int RunRunCommand(CommandIo& io) {
     log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
   }
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  Pipeline pipeline(**store, PlaceholderJudge);
+  Pipeline pipeline(**store, PlaceholderJudge, ConnectorReplyFinder(**store, *http, clock));
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));

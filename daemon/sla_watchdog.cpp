@@ -121,6 +121,30 @@ Result<WatchdogReport> SlaWatchdog::Tick(Timestamp now) {
     }
     const auto& [brand, brand_rules] = *rules;
     if (!c.replied_at || now < *c.replied_at + brand_rules.sla.confirm_wait) continue;
+    if (find_reply_) {
+      auto found = find_reply_(c);
+      if (found && *found && (*found)->from_brand) {
+        const Post& reply = **found;
+        value details = value::object();
+        details["reply_external_id"] = value::string(reply.external_id);
+        details["url"] = value::string(reply.url);
+        details["outside_odziv"] = value::boolean(reply.external_id != c.reply_external_id);
+        details["reason"] = value::string("the platform shows the brand's reply (asked directly)");
+        CaseChange change;
+        change.action = "case.confirm";
+        change.details = details.serialize();
+        c.state = CaseState::kConfirmed;
+        c.confirmed_at = now;
+        c.reply_external_id = reply.external_id;
+        auto updated = store_.UpdateCase(c, change, now);
+        if (!updated) {
+          if (updated.error().code != ErrorCode::kFailedPrecondition) failed(updated.error());
+        } else {
+          ++report.confirmed;
+        }
+        continue;
+      }
+    }
     const std::string missing = c.reply_external_id;
     value payload = value::object();
     payload["case_id"] = value::number(c.id);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "daemon/case_tracker.h"
+#include "daemon/sla_watchdog.h"
 #include "daemon/sqlite_store.h"
 
 using namespace odziv;
@@ -179,4 +180,33 @@ TEST_CASE("Case states move open → awaiting approval → replied → confirmed
         ErrorCode::kFailedPrecondition);
   CHECK(f.tracker->Close(id, CloseReason::kPostDeleted, "", Actor{}, f.clock.Now()).error().code ==
         ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("SlaWatchdog asks the platform before re-opening a case whose reply was not polled") {
+  Fixture f("{}");
+  auto seen = f.Negative(f.Store("1", "ana"));
+  auto lost = f.Negative(f.Store("2", "bojan"));
+  REQUIRE(f.tracker->MarkReplied(seen.tracked_case->id, "r-1", Actor{}, f.clock.Now()));
+  REQUIRE(f.tracker->MarkReplied(lost.tracked_case->id, "r-2", Actor{}, f.clock.Now()));
+  int asked = 0;
+  SlaWatchdog watchdog(*f.store, [&](const Case& c) -> Result<std::optional<Post>> {
+    ++asked;
+    if (c.reply_external_id != "r-1") return Fail(ErrorCode::kInvalidArgument, "the platform cannot tell");
+    Post reply;
+    reply.external_id = "r-1";
+    reply.url = "https://x.example/r-1";
+    reply.from_brand = true;
+    return std::optional<Post>(reply);
+  });
+  f.clock.Advance(minutes(29));
+  CHECK(watchdog.Tick(f.clock.Now())->reopened == 0);
+  CHECK(asked == 0);
+  f.clock.Advance(minutes(1));
+  auto report = watchdog.Tick(f.clock.Now());
+  REQUIRE(report);
+  CHECK(report->confirmed == 1);
+  CHECK(report->reopened == 1);
+  CHECK(f.store->GetCase(seen.tracked_case->id)->state == CaseState::kConfirmed);
+  CHECK(f.store->GetCase(lost.tracked_case->id)->state == CaseState::kOpen);
+  CHECK(f.store->ListAlerts(lost.tracked_case->id)->front().kind == "reply_missing");
 }
