@@ -59,7 +59,8 @@ int Unanswered(CommandIo& io) {
   }
   if (vm.count("since")) {
     query.since = ParseSinceArg(since_text, query.now);
-    if (!query.since) return UsageError(io, fmt::format("--since '{}' is not a date-time or an age like 24h", since_text));
+    if (!query.since)
+      return UsageError(io, fmt::format("--since '{}' is not a date-time or an age like 24h", since_text));
   }
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());

@@ -80,7 +80,8 @@ Status ReadTriage(const value& t, TriageRules& rules) {
     ODZIV_TRY_ASSIGN(rules.answer_kinds, Strings(t.at("answer_kinds"), "triage.answer_kinds"));
     for (const std::string& kind : rules.answer_kinds)
       if (!ParsePostKind(kind))
-        return Fail(Bad("triage.answer_kinds", fmt::format("holds '{}': use mention, comment, review or message", kind)));
+        return Fail(
+            Bad("triage.answer_kinds", fmt::format("holds '{}': use mention, comment, review or message", kind)));
   }
   if (t.has_field("ignore_intents"))
     ODZIV_TRY_ASSIGN(rules.ignore_intents, Strings(t.at("ignore_intents"), "triage.ignore_intents"));
@@ -132,7 +133,8 @@ Status ReadSla(const value& s, const std::string& brand_timezone, SlaSettings& s
   if (s.has_field("holidays")) ODZIV_TRY_ASSIGN(holidays, Strings(s.at("holidays"), "sla.holidays"));
   if (s.has_field("business_hours")) {
     const value& hours = s.at("business_hours");
-    if (!hours.is_object()) return Fail(Bad("sla.business_hours", "must be an object like {\"mon-fri\": \"08:00-16:00\"}"));
+    if (!hours.is_object())
+      return Fail(Bad("sla.business_hours", "must be an object like {\"mon-fri\": \"08:00-16:00\"}"));
     std::array<std::vector<OpenHours>, 7> week;
     for (const auto& [days_text, spans] : hours.as_object()) {
       const std::string key = "sla.business_hours." + days_text;
@@ -164,7 +166,8 @@ Status ReadSla(const value& s, const std::string& brand_timezone, SlaSettings& s
       const value& p = list.at(i);
       const std::string key = fmt::format("sla.policies[{}]", i);
       if (!p.is_object()) return Fail(Bad(key, "must be an object"));
-      if (auto ok = OnlyKeys(p, key, {"name", "platforms", "kinds", "max_priority", "minutes", "clock"}); !ok) return ok;
+      if (auto ok = OnlyKeys(p, key, {"name", "platforms", "kinds", "max_priority", "minutes", "clock"}); !ok)
+        return ok;
       SlaPolicy policy;
       if (!p.has_field("name") || !p.at("name").is_string() || p.at("name").as_string().empty())
         return Fail(Bad(key + ".name", "must be a non-empty string"));

@@ -34,7 +34,8 @@ std::optional<date::local_days> ParseDate(std::string_view text) {
   auto m = ParseNumber(text.substr(5, 2));
   auto d = ParseNumber(text.substr(8, 2));
   if (!y || !m || !d) return std::nullopt;
-  date::year_month_day ymd{date::year(*y), date::month(static_cast<unsigned>(*m)), date::day(static_cast<unsigned>(*d))};
+  date::year_month_day ymd{date::year(*y), date::month(static_cast<unsigned>(*m)),
+                           date::day(static_cast<unsigned>(*d))};
   if (!ymd.ok()) return std::nullopt;
   return date::local_days(ymd);
 }
@@ -88,8 +89,11 @@ void BusinessCalendar::ForEachOpen(Timestamp from, Visit visit) const {
     if (holidays_.contains(static_cast<int>(day.time_since_epoch().count()))) continue;
     const unsigned weekday = date::weekday(day).c_encoding();
     for (const OpenHours& hours : week_[weekday]) {
-      const Timestamp open = date::floor<std::chrono::milliseconds>(zone_->to_sys(day + hours.from, date::choose::earliest));
-      const Timestamp close = date::floor<std::chrono::milliseconds>(zone_->to_sys(day + hours.to, date::choose::earliest));
+      // A time that a DST change skips or repeats is taken at its earliest meaning.
+      const Timestamp open =
+          date::floor<std::chrono::milliseconds>(zone_->to_sys(day + hours.from, date::choose::earliest));
+      const Timestamp close =
+          date::floor<std::chrono::milliseconds>(zone_->to_sys(day + hours.to, date::choose::earliest));
       if (close <= from || close <= open) continue;
       if (!visit(std::max(open, from), close)) return;
     }

@@ -131,7 +131,8 @@ int List(CommandIo& io) {
   if (json) {
     value doc = value::object();
     value list = value::array();
-    for (const Case& c : *cases) list[list.size()] = CaseToJson(c, names.Brand(c.brand_id), names.User(c.assignee_id), *now);
+    for (const Case& c : *cases)
+      list[list.size()] = CaseToJson(c, names.Brand(c.brand_id), names.User(c.assignee_id), *now);
     doc["cases"] = list;
     doc["next_before"] = cases->size() == limit ? value::number(cases->back().id) : value::null();
     io.out << doc.serialize() << "\n";
@@ -224,8 +225,8 @@ int Show(CommandIo& io) {
   }
   io.out << fmt::format("case {} ({}), {}, P{}\n", c->id, names.Brand(c->brand_id), CaseStateName(c->state),
                         c->priority);
-  io.out << fmt::format("  author:   {} on {} (thread {})\n", c->author_handle.empty() ? c->author_id : c->author_handle,
-                        c->platform, c->thread_id);
+  io.out << fmt::format("  author:   {} on {} (thread {})\n",
+                        c->author_handle.empty() ? c->author_id : c->author_handle, c->platform, c->thread_id);
   io.out << fmt::format("  deadline: {} ({} policy), left {}, escalation {}%\n",
                         c->due_at ? FormatIsoTimestamp(*c->due_at) : "none", c->sla_policy, TimeLeftText(*c, *now),
                         c->escalation_percent);

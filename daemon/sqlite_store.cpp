@@ -1067,7 +1067,8 @@ Result<Case> SqliteStore::GetCase(std::int64_t case_id) {
 }
 
 Result<std::vector<Case>> SqliteStore::ListCases(const CaseFilter& filter) {
-  if (filter.limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 cases can be listed at once");
+  if (filter.limit > kMaxListLimit)
+    return Fail(ErrorCode::kInvalidArgument, "at most 10000 cases can be listed at once");
   // Fixed pieces of SQL; every value is a bound parameter.
   std::string sql = fmt::format("SELECT {} FROM cases WHERE 1", kCaseColumns);
   std::vector<SqlValue> params;
@@ -1177,7 +1178,8 @@ Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> c
 }
 
 Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilter& filter) {
-  if (filter.limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
+  if (filter.limit > kMaxListLimit)
+    return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
   std::string sql = fmt::format("SELECT {} FROM posts WHERE from_brand = 0 AND id > ?", kPostColumns);
   std::vector<SqlValue> params{filter.after_id};
   if (filter.brand_id) {
@@ -1240,7 +1242,8 @@ Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view
                                 kPostColumns),
                     brand_id, platform, external_id);
   if (!stmt) return Fail(stmt.error());
-  return ReadOne<StoredPost>(*stmt, ReadPost, fmt::format("no post {}/{} of brand {}", platform, external_id, brand_id));
+  return ReadOne<StoredPost>(*stmt, ReadPost,
+                             fmt::format("no post {}/{} of brand {}", platform, external_id, brand_id));
 }
 
 Result<std::vector<StoredPost>> SqliteStore::ListThreadPosts(std::int64_t brand_id, std::string_view platform,
@@ -1273,7 +1276,8 @@ Result<User> SqliteStore::AddUser(const User& user) {
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
   for (const auto& [brand_id, role] : user.brand_roles) {
     if (auto brand = LoadBrandById(db_, brand_id); !brand) return Fail(brand.error());
-    auto granted = Execute(db_, "INSERT INTO user_brands (user_id, brand_id, role) VALUES (?, ?, ?)", id, brand_id, role);
+    auto granted =
+        Execute(db_, "INSERT INTO user_brands (user_id, brand_id, role) VALUES (?, ?, ?)", id, brand_id, role);
     if (!granted) return Fail(granted.error());
   }
   auto stored = LoadUser(db_, "id = ?", fmt::format("no user with id {}", id), id);

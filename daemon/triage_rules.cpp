@@ -43,7 +43,8 @@ TriageDecision Triage(const StoredPost& stored, const Assessment& a, const Triag
     return {TriageVerdict::kNeedsAnswer, fmt::format("{}★ review", *post.rating)};
   }
   for (const std::string& intent : a.intents)
-    if (Contains(rules.answer_intents, intent)) return {TriageVerdict::kNeedsAnswer, fmt::format("intent '{}'", intent)};
+    if (Contains(rules.answer_intents, intent))
+      return {TriageVerdict::kNeedsAnswer, fmt::format("intent '{}'", intent)};
   if (rules.answer_max_priority > 0 && a.priority <= rules.answer_max_priority)
     return {TriageVerdict::kNeedsAnswer, fmt::format("priority P{}", a.priority)};
   if (Contains(rules.answer_kinds, PostKindName(post.kind)))

@@ -73,7 +73,8 @@ int Add(CommandIo& io) {
 int List(CommandIo& io) {
   std::string db, brand_slug;
   bool json = false;
-  CommandSpec spec{"odziv user list [--brand SLUG] [--json]", "Lists users with their brands, languages and platforms."};
+  CommandSpec spec{"odziv user list [--brand SLUG] [--json]",
+                   "Lists users with their brands, languages and platforms."};
   AddDbOption(spec, db);
   AddJsonOption(spec, json);
   spec.options.add_options()("brand", po::value(&brand_slug), "only users who may see this brand");

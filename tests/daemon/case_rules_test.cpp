@@ -119,7 +119,8 @@ TEST_CASE("Brand settings are read with defaults and refused with the key that i
   };
   CHECK_THAT(message(R"({"sla":{"policies":[{"name":"a","minutes":0}]}})"),
              Catch::Contains("settings.sla.policies[0].minutes"));
-  CHECK_THAT(message(R"({"sla":{"business_hours":{"mon":"9-5"}}})"), Catch::Contains("settings.sla.business_hours.mon"));
+  CHECK_THAT(message(R"({"sla":{"business_hours":{"mon":"9-5"}}})"),
+             Catch::Contains("settings.sla.business_hours.mon"));
   CHECK_THAT(message(R"({"sla":{"p1_minutes":60}})"), Catch::Contains("settings.sla.p1_minutes is not a known key"));
   CHECK_THAT(message(R"({"triage":{"answer_labels":["angry"]}})"), Catch::Contains("settings.triage.answer_labels"));
   CHECK_THAT(message(R"({"sla":{"escalation":[{"at":0.8,"route":"a"},{"at":0.5,"route":"b"}]}})"),

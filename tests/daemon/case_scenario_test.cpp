@@ -185,7 +185,8 @@ Day& SimulatedDay() {
     REQUIRE(w.Cli({"brand", "add", "kafa", "--name", "Kafa", "--timezone", "America/New_York", "--settings",
                    kKafaSettings},
                   out) == kExitOk);
-    REQUIRE(w.Cli({"user", "add", "amra", "--name", "Amra", "--brand", "zrno", "--languages", "bs,hr"}, out) == kExitOk);
+    REQUIRE(w.Cli({"user", "add", "amra", "--name", "Amra", "--brand", "zrno", "--languages", "bs,hr"}, out) ==
+            kExitOk);
     REQUIRE(w.Cli({"user", "add", "boris", "--name", "Boris", "--brand", "zrno", "--languages", "en"}, out) == kExitOk);
     REQUIRE(w.Cli({"user", "add", "dina", "--name", "Dina", "--brand", "zrno", "--languages", "sr"}, out) == kExitOk);
     REQUIRE(w.Cli({"user", "add", "cara", "--name", "Cara", "--brand", "kafa:lead"}, out) == kExitOk);
@@ -411,7 +412,8 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     REQUIRE(history);
     std::vector<std::string> actions;
     for (const AuditEvent& e : *history) actions.push_back(e.action);
-    CHECK(actions == std::vector<std::string>{"case.open", "case.reply", "case.reopen", "case.escalate", "case.escalate"});
+    CHECK(actions ==
+          std::vector<std::string>{"case.open", "case.reply", "case.reopen", "case.escalate", "case.escalate"});
     CHECK((*history)[1].actor == "amra");
   }
 

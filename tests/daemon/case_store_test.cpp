@@ -28,7 +28,8 @@ struct Fixture {
 
   Fixture() {
     std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-case-store-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    dir = fs::temp_directory_path() /
+          ("odziv-case-store-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
     fs::create_directories(dir);
     SqliteStoreOptions options;
     options.path = dir / "odziv.db";
