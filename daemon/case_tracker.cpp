@@ -130,6 +130,19 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
     const int before_priority = c.priority;
     if (needs_answer) c.priority = std::min(c.priority, assessment.priority);
     c.last_post_at = std::max(c.last_post_at, post.created_at);
+    // A more urgent post (a P1 follow-up to a routine complaint) pulls the deadline in; nothing pushes it out.
+    bool tightened = false;
+    if (needs_answer) {
+      Case sooner = c;
+      SetDeadline(rules.sla, post, assessment.priority, now, sooner);
+      if (sooner.due_at && (!c.due_at || *sooner.due_at < *c.due_at) && !c.paused_at) {
+        c.sla_policy = sooner.sla_policy;
+        c.sla_started_at = sooner.sla_started_at;
+        c.sla_budget = sooner.sla_budget;
+        c.due_at = sooner.due_at;
+        tightened = true;
+      }
+    }
     bool resumed = false;
     if (c.paused_at && c.due_at) {
       // The customer wrote again: the clock runs on with the time that was left when it stopped.
@@ -147,7 +160,9 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
                               {"verdict", Str(TriageVerdictName(result.triage.verdict))},
                               {"priority_before", value::number(before_priority)},
                               {"priority", value::number(c.priority)},
-                              {"sla_resumed", value::boolean(resumed)}});
+                              {"sla_resumed", value::boolean(resumed)},
+                              {"due_at", Time(c.due_at)},
+                              {"deadline_moved_in", value::boolean(tightened)}});
     auto updated = store_.UpdateCase(c, change, now);
     if (!updated) return Fail(updated.error());
     result.tracked_case = std::move(*updated);

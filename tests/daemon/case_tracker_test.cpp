@@ -210,3 +210,24 @@ TEST_CASE("SlaWatchdog asks the platform before re-opening a case whose reply wa
   CHECK(f.store->GetCase(lost.tracked_case->id)->state == CaseState::kOpen);
   CHECK(f.store->ListAlerts(lost.tracked_case->id)->front().kind == "reply_missing");
 }
+
+TEST_CASE("A more urgent post joining a case pulls its deadline in") {
+  Fixture f("{}");
+  auto opened = f.Negative(f.Store("1", "ana"));
+  CHECK(opened.tracked_case->sla_policy == "default");
+  f.clock.Advance(minutes(10));
+  Assessment urgent;
+  urgent.label = SentimentLabel::kNegative;
+  urgent.priority = 1;
+  urgent.intents = {"legal_threat"};
+  auto joined = f.tracker->OnAssessed(f.Store("2", "ana"), urgent, f.clock.Now());
+  REQUIRE(joined);
+  CHECK(joined->tracked_case->id == opened.tracked_case->id);
+  CHECK(joined->tracked_case->priority == 1);
+  CHECK(joined->tracked_case->sla_policy == "p1");
+  CHECK(joined->tracked_case->due_at == f.clock.Now() + hours(1));
+  // A later routine post does not push it out again.
+  f.clock.Advance(minutes(10));
+  auto routine = f.Negative(f.Store("3", "ana"));
+  CHECK(routine.tracked_case->due_at == joined->tracked_case->due_at);
+}
