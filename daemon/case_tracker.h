@@ -35,17 +35,22 @@ class CaseTracker {
  public:
   explicit CaseTracker(Store& store) : store_(store) {}
 
-  // A post of a brand was judged. Triage decides (brand's "triage" settings); a post that needs an answer
-  // joins the open case of its thread, or of its author on the same platform within the join window, or
-  // opens a case with the SLA deadline of the brand's policy and an assignee. A tracked post joins an open
-  // case of its thread by the same author (a follow-up), else nothing happens. The brand's own replies
-  // confirm cases (see OnPostChanged). Calling it again for a post already in a case changes nothing.
+  // A post of a brand was judged. Triage decides (brand's "triage" settings). A post that needs an answer
+  // joins a recent open case (within the join window): its author's case in the same thread, else the case
+  // opened by its thread's root post, else its author's case on the same platform; it raises the case's
+  // priority and pulls its deadline in when more urgent. Otherwise it opens a case with the SLA deadline of
+  // the brand's policy and an assignee, confirmed at once if the brand's reply is already stored. A tracked
+  // post joins an open case of its thread by the same author (a follow-up), else nothing happens. The brand's
+  // own replies confirm cases (see OnPostChanged). Calling it again for a post already in a case changes
+  // nothing.
   // Errors: the Store's, and kConfig when the brand's settings cannot be read.
   [[nodiscard]] Result<TrackResult> OnAssessed(const StoredPost& post, const Assessment& assessment, Timestamp now);
 
-  // A post was stored or changed (polling, webhooks). A brand's reply in the thread of an unanswered case
-  // (made in odziv or outside it) confirms the case with that reply attached. A post deleted by its author
-  // closes its unanswered cases whose posts are all deleted (reason post_deleted, visibly in the audit).
+  // A post was stored or changed (polling, webhooks). A reply of the brand (made in odziv or outside it)
+  // confirms, with the reply attached, the unanswered cases holding the post it answers, and those of its
+  // thread that the customer started (or, in direct messages, the conversation's case). A post deleted by its
+  // author closes its unanswered cases whose posts are all deleted (reason post_deleted, visibly in the
+  // audit).
   [[nodiscard]] Status OnPostChanged(const StoredPost& post, Timestamp now);
 
   // The delivery worker posted a reply for the case; the platform gave it `reply_external_id`. The case
