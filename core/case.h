@@ -110,8 +110,8 @@ struct Alert {
   std::int64_t brand_id = 0;
   std::optional<std::int64_t> case_id;
   std::string route;      // "assignee", "team", "manager" (route names in the brand's settings)
-  std::string kind;       // "sla_warning", "sla_breach", "reply_missing"
-  std::string dedup_key;  // "case:12:sla:80"
+  std::string kind;       // "sla_approaching", "sla_missed", "delivery_failed" (responders/alert.h names)
+  std::string dedup_key;  // "case:12:sla:0.8"
   std::string payload = "{}";  // JSON object text
   std::string status = "pending";
   Timestamp created_at{};

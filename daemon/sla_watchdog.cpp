@@ -81,8 +81,15 @@ Result<WatchdogReport> SlaWatchdog::Tick(Timestamp now) {
       payload["due_at"] = Time(c.due_at);
       payload["assignee_id"] = c.assignee_id ? value::number(*c.assignee_id) : value::null();
       payload["priority"] = value::number(c.priority);
-      change.alerts.push_back(Alert{0, c.brand_id, c.id, step.route, step.percent >= 100 ? "sla_breach" : "sla_warning",
-                                    fmt::format("case:{}:sla:{}", c.id, step.percent), payload.serialize(),
+      payload["time_left_s"] = value::number(static_cast<std::int64_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(*c.due_at - now).count()));
+      payload["title"] = value::string(step.percent >= 100
+                                           ? "First-response deadline missed"
+                                           : fmt::format("{}% of the time to answer is used", step.percent));
+      // Kinds and keys as the alerts stage names them (responders/alert.h): "case:42:sla:0.8".
+      change.alerts.push_back(Alert{0, c.brand_id, c.id, step.route,
+                                    step.percent >= 100 ? "sla_missed" : "sla_approaching",
+                                    fmt::format("case:{}:sla:{}", c.id, step.percent / 100.0), payload.serialize(),
                                     "pending", now});
       steps[steps.size()] = value::number(step.percent);
       reached = step.percent;
@@ -151,9 +158,10 @@ Result<WatchdogReport> SlaWatchdog::Tick(Timestamp now) {
     payload["brand"] = value::string(brand.slug);
     payload["reply_external_id"] = value::string(missing);
     payload["replied_at"] = Time(c.replied_at);
+    payload["title"] = value::string("The reply odziv sent is not on the platform");
     CaseChange change;
     change.action = "case.reopen";
-    change.alerts.push_back(Alert{0, c.brand_id, c.id, "assignee", "reply_missing",
+    change.alerts.push_back(Alert{0, c.brand_id, c.id, "assignee", "delivery_failed",
                                   fmt::format("case:{}:reply_missing:{}", c.id, missing), payload.serialize(),
                                   "pending", now});
     value details = value::object();

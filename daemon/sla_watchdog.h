@@ -1,8 +1,8 @@
 // SlaWatchdog: evaluates every unanswered case's deadline on a timer. As a case uses up its time it climbs
 // the brand's escalation ladder (by default 50% → the assignee, 80% → the team channel, 100% = missed → the
 // manager): the case's escalation level rises (lists sort by it) and an alert row is written to the alerts
-// outbox, once per step (dedup key "case:<id>:sla:<percent>"). A reply that odziv sent and that is not seen on
-// the platform within the brand's confirm wait re-opens its case with a "reply_missing" alert.
+// outbox, once per step (kind sla_approaching or sla_missed, dedup key "case:<id>:sla:<fraction>"). A reply that odziv sent and that is not seen on
+// the platform within the brand's confirm wait re-opens its case with a "delivery_failed" alert.
 //
 // Tick takes the time from its caller, so tests move a FakeClock and tick. Not thread-safe: one ticker.
 #pragma once

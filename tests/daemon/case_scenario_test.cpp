@@ -358,14 +358,15 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     auto alerts = w.AlertsOf(c1);
     REQUIRE(alerts.size() == 3);
     // 50% of 4 business hours = Monday 16:00 Sarajevo; 80% = 3 h 12 min = Wednesday 09:12; 100% = 10:00.
-    CHECK(alerts[0].dedup_key == fmt::format("case:{}:sla:50", c1.id));
+    CHECK(alerts[0].dedup_key == fmt::format("case:{}:sla:0.5", c1.id));
     CHECK(alerts[0].route == "assignee");
-    CHECK(alerts[0].kind == "sla_warning");
+    CHECK(alerts[0].kind == "sla_approaching");
     CHECK(alerts[0].created_at == At("2026-11-23T15:00:00Z"));
     CHECK(alerts[1].route == "team");
     CHECK(alerts[1].created_at == At("2026-11-25T08:12:00Z"));
     CHECK(alerts[2].route == "manager");
-    CHECK(alerts[2].kind == "sla_breach");
+    CHECK(alerts[2].kind == "sla_missed");
+    CHECK(alerts[2].dedup_key == fmt::format("case:{}:sla:1", c1.id));
     CHECK(alerts[2].created_at == At("2026-11-25T09:00:00Z"));
     CHECK(w.store->GetCase(c1.id)->escalation_percent == 100);
     auto k1_alerts = w.AlertsOf(w.CaseOf(w.kafa, k1));
@@ -406,7 +407,8 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     CHECK(c3.state == CaseState::kOpen);
     auto alerts = w.AlertsOf(c3);
     REQUIRE(!alerts.empty());
-    CHECK(alerts[0].kind == "reply_missing");
+    CHECK(alerts[0].kind == "delivery_failed");
+    CHECK(alerts[0].dedup_key == fmt::format("case:{}:reply_missing:zr-3", c3.id));
     CHECK(alerts[0].created_at == At("2026-11-23T08:50:00Z"));  // sent 08:20 + 30 min
     auto history = w.store->ListAuditEvents(fmt::format("case:{}", c3.id));
     REQUIRE(history);

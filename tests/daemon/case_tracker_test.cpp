@@ -208,7 +208,7 @@ TEST_CASE("SlaWatchdog asks the platform before re-opening a case whose reply wa
   CHECK(report->reopened == 1);
   CHECK(f.store->GetCase(seen.tracked_case->id)->state == CaseState::kConfirmed);
   CHECK(f.store->GetCase(lost.tracked_case->id)->state == CaseState::kOpen);
-  CHECK(f.store->ListAlerts(lost.tracked_case->id)->front().kind == "reply_missing");
+  CHECK(f.store->ListAlerts(lost.tracked_case->id)->front().kind == "delivery_failed");
 }
 
 TEST_CASE("A more urgent post joining a case pulls its deadline in") {
