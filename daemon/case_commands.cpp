@@ -252,10 +252,11 @@ int Show(CommandIo& io) {
 
 int Assign(CommandIo& io) {
   std::string db, id_text, to, as, now_text;
-  bool nobody = false;
-  CommandSpec spec{"odziv cases assign ID (--to LOGIN | --nobody) [--as LOGIN]",
+  bool nobody = false, json = false;
+  CommandSpec spec{"odziv cases assign ID (--to LOGIN | --nobody) [--as LOGIN] [--json]",
                    "Assigns a case to a person who may work on its brand, or to nobody."};
   AddDbOption(spec, db);
+  AddJsonOption(spec, json);
   spec.options.add_options()("id", po::value(&id_text)->required(), "the case's id")(
       "to", po::value(&to), "the new assignee's login")("nobody", po::bool_switch(&nobody), "unassign the case")(
       "as", po::value(&as), "who is doing this (a user's login; default: cli)")(
@@ -281,19 +282,27 @@ int Assign(CommandIo& io) {
   CaseTracker tracker(**store);
   auto assigned = tracker.Assign(*id, user_id, *actor, *now);
   if (!assigned) return ReportError(io, assigned.error());
+  if (json) {
+    Names names(**store);
+    io.out << CaseToJson(*assigned, names.Brand(assigned->brand_id), names.User(assigned->assignee_id), *now).serialize()
+           << "\n";
+    return kExitOk;
+  }
   io.out << fmt::format("case {} assigned to {}\n", *id, nobody ? "nobody" : to);
   return kExitOk;
 }
 
 int Close(CommandIo& io) {
   std::string db, id_text, reason_text, note, as, now_text;
+  bool json = false;
   std::string reasons;
   for (std::string_view r : PersonCloseReasons()) reasons += fmt::format("{}{}", reasons.empty() ? "" : ", ", r);
-  CommandSpec spec{"odziv cases close ID --reason REASON [--note TEXT] [--as LOGIN]",
+  CommandSpec spec{"odziv cases close ID --reason REASON [--note TEXT] [--as LOGIN] [--json]",
                    fmt::format("Closes a case with a reason ({}) and free text. A case never closes silently: the "
                                "reason, the note and who closed it stay in its history.",
                                reasons)};
   AddDbOption(spec, db);
+  AddJsonOption(spec, json);
   spec.options.add_options()("id", po::value(&id_text)->required(), "the case's id")(
       "reason", po::value(&reason_text)->required(), "why the case is closed")(
       "note", po::value(&note)->default_value(""), "free text for the history")(
@@ -316,6 +325,12 @@ int Close(CommandIo& io) {
   CaseTracker tracker(**store);
   auto closed = tracker.Close(*id, *reason, note, *actor, *now);
   if (!closed) return ReportError(io, closed.error());
+  if (json) {
+    Names names(**store);
+    io.out << CaseToJson(*closed, names.Brand(closed->brand_id), names.User(closed->assignee_id), *now).serialize()
+           << "\n";
+    return kExitOk;
+  }
   io.out << fmt::format("case {} closed ({})\n", *id, reason_text);
   return kExitOk;
 }

@@ -454,6 +454,10 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
                     out) == kExitOk);
     }
     CHECK(w.Cli({"cases", "close", std::to_string(w.CaseOf(w.zrno, z1).id), "--reason", "spam"}, out) == kExitFailure);
+    REQUIRE(w.Cli({"cases", "assign", std::to_string(w.CaseOf(w.zrno, z1).id), "--to", "dina", "--json"}, out) ==
+            kExitOk);
+    CHECK(web::json::value::parse(out)["assignee"].as_string() == "dina");
+    CHECK(web::json::value::parse(out)["close_reason"].as_string() == "resolved_privately");
     CHECK(w.Cli({"cases", "close", "1", "--reason", "post_deleted"}, out) == kExitUsage);
     REQUIRE(w.Cli({"audit", "unanswered"}, out) == kExitOk);
     CHECK(out.find("every post that needed an answer got one") != std::string::npos);
