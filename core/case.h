@@ -138,6 +138,9 @@ struct CaseFilter {
   std::optional<std::string> author_id;  // with platform: one author's cases
   std::optional<std::string> author_handle;  // any platform: the same handle
   std::optional<std::int64_t> before_id;  // paging: only ids below this (newest first)
+  // Most urgent first (highest escalation level, then the nearest deadline) instead of newest first: the
+  // order of a work queue. before_id still filters, but pages then follow ids, not this order.
+  bool most_urgent_first = false;
   std::size_t limit = 100;               // at most 10,000
 };
 

@@ -76,10 +76,11 @@ std::string TimeLeftText(const Case& c, Timestamp now) {
 
 int List(CommandIo& io) {
   std::string db, brand_slug, states_text, assignee, now_text;
-  bool json = false, overdue = false;
+  bool json = false, overdue = false, urgent = false;
   std::int64_t before = 0;
   std::size_t limit = 50;
-  CommandSpec spec{"odziv cases list [--brand SLUG] [--state S[,S…]] [--assignee LOGIN] [--overdue] [--json]",
+  CommandSpec spec{"odziv cases list [--brand SLUG] [--state S[,S…]] [--assignee LOGIN] [--overdue] [--urgent] "
+                   "[--json]",
                    "Lists cases, newest first, with the time left to their first-response deadline. States: open, "
                    "awaiting_approval, replied, confirmed, closed; 'unanswered' means the first three. For the next "
                    "page pass --before with the smallest id shown (JSON: next_before)."};
@@ -89,6 +90,7 @@ int List(CommandIo& io) {
       "state", po::value(&states_text), "only cases in these states (comma-separated)")(
       "assignee", po::value(&assignee), "only cases assigned to this user")(
       "overdue", po::bool_switch(&overdue), "only unanswered cases past their deadline")(
+      "urgent", po::bool_switch(&urgent), "most urgent first: escalation level, then nearest deadline")(
       "limit", po::value(&limit)->default_value(50), "at most N cases (1 to 10000)")(
       "before", po::value(&before), "only cases with an id below ID (paging)")(
       "now", po::value(&now_text), "evaluate deadlines at this time instead of now (ISO 8601)");
@@ -99,6 +101,7 @@ int List(CommandIo& io) {
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   CaseFilter filter;
   filter.limit = limit;
+  filter.most_urgent_first = urgent;
   if (vm.count("before")) filter.before_id = before;
   if (overdue) filter.overdue_at = *now;
   std::stringstream states(states_text);

@@ -1112,7 +1112,9 @@ Result<std::vector<Case>> SqliteStore::ListCases(const CaseFilter& filter) {
     sql += " AND id < ?";
     params.emplace_back(*filter.before_id);
   }
-  sql += " ORDER BY id DESC LIMIT ?";
+  sql += filter.most_urgent_first
+             ? " ORDER BY escalation_percent DESC, sla_due_at IS NULL, sla_due_at, priority, id DESC LIMIT ?"
+             : " ORDER BY id DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
   std::lock_guard lock(mu_);
   auto stmt = QueryWith(db_, sql, params);

@@ -445,6 +445,15 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     REQUIRE(w.Cli({"cases", "list", "--state", "unanswered", "--overdue", "--json", "--now", "2026-11-25T12:00:00Z"},
                   out) == kExitOk);
     CHECK(web::json::value::parse(out)["cases"].size() == 3);  // z9 is due only on Wednesday afternoon
+    // The work queue: missed deadlines first, the one missed earliest at the top.
+    REQUIRE(w.Cli({"cases", "list", "--state", "unanswered", "--urgent", "--json", "--now", "2026-11-25T12:00:00Z"},
+                  out) == kExitOk);
+    auto queue = web::json::value::parse(out)["cases"];
+    REQUIRE(queue.size() == 5);
+    CHECK(queue[0]["id"].as_integer() == w.CaseOf(w.zrno, z3).id);  // due Monday 09:00
+    CHECK(queue[1]["id"].as_integer() == w.CaseOf(w.kafa, k1).id);  // due Monday 12:00
+    CHECK(queue[2]["id"].as_integer() == w.CaseOf(w.zrno, z1).id);  // due Wednesday 09:00
+    CHECK(queue[3]["escalation_percent"].as_integer() < 100);
 
     // People close what is left, with reasons; then the audit proves nothing is missed.
     for (const Case& c : {w.CaseOf(w.zrno, z1), w.CaseOf(w.zrno, z3), w.CaseOf(w.zrno, z9), w.CaseOf(w.zrno, z13),
