@@ -199,13 +199,16 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
   // The brand may have answered already (its reply came in the same poll, or before odziv judged the post).
   auto thread = store_.ListThreadPosts(brand.id, c.platform, c.thread_id);
   if (!thread) return Fail(thread.error());
+  bool replied = false;
   for (const StoredPost& other : *thread) {
     if (!other.post.from_brand || other.post.created_at < post.created_at) continue;
     if (auto confirmed = ConfirmByBrandPost(other, now); !confirmed) return Fail(confirmed.error());
+    replied = true;
+  }
+  if (replied) {
     auto fresh = store_.GetCase(created->id);
     if (!fresh) return Fail(fresh.error());
     *created = std::move(*fresh);
-    break;
   }
   result.tracked_case = std::move(*created);
   return result;
