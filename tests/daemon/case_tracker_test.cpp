@@ -3,12 +3,17 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 
 #include <random>
 
+#include "core/http_client.h"
 #include "daemon/case_tracker.h"
+#include "daemon/pipeline.h"
+#include "daemon/poller.h"
 #include "daemon/sla_watchdog.h"
+#include "platforms/registry.h"
 #include "daemon/sqlite_store.h"
 
 using namespace odziv;
@@ -230,4 +235,50 @@ TEST_CASE("A more urgent post joining a case pulls its deadline in") {
   f.clock.Advance(minutes(10));
   auto routine = f.Negative(f.Store("3", "ana"));
   CHECK(routine.tracked_case->due_at == joined->tracked_case->due_at);
+}
+
+TEST_CASE("Posts polled from the replay platform flow through the pipeline into cases") {
+  Fixture f("{}");
+  const fs::path feed = f.dir / "feed.jsonl";
+  {
+    std::ofstream out(feed);
+    out << R"({"id":"r1","kind":"review","rating":1,"text":"Hladno","lang":"bs","author":{"id":"a1","handle":"@ana"},)"
+        << R"("created_at":"2026-11-23T08:30:00Z"})" << "\n"
+        << R"({"id":"r2","kind":"review","rating":5,"text":"Super","author":{"id":"a2"},)"
+        << R"("created_at":"2026-11-23T08:31:00Z"})" << "\n"
+        << R"({"id":"b1","kind":"comment","thread_id":"r1","parent_id":"r1","text":"Izvinite!","from_brand":true,)"
+        << R"("author":{"id":"zrno"},"created_at":"2026-11-23T08:40:00Z"})" << "\n";
+  }
+  Source replay;
+  replay.brand_id = f.brand.id;
+  replay.name = "zrno-replay";
+  replay.platform = "replay";
+  replay.settings = {{"file", feed.string()}, {"batch", "2"}};
+  replay = f.store->AddSource(replay).value();
+  auto http = MakeCpprestHttpClient(HttpClientOptions{});
+  auto connector = platforms::MakeConnector(replay, platforms::ConnectorContext{*http, f.clock});
+  REQUIRE(connector);
+  Pipeline pipeline(*f.store, PlaceholderJudge);
+
+  // First poll: two reviews; the 1★ one opens a case, the 5★ one is only tracked.
+  auto first = PollSource(*f.store, **connector, replay, f.clock, 1, std::nullopt);
+  REQUIRE(!first.error);
+  REQUIRE(pipeline.OnPoll(first.stored, f.clock.Now()));
+  auto ticked = pipeline.Tick(f.clock.Now());
+  REQUIRE(ticked);
+  CHECK(ticked->assessed == 2);
+  CHECK(ticked->opened == 1);
+  const auto r1 = f.store->FindPost(f.brand.id, "replay", "r1").value();
+  REQUIRE(f.store->GetAssessment(r1.id)->model_version == "placeholder");
+  const Case opened = f.store->CasesOfPost(r1.id).value().at(0);
+  CHECK(opened.state == CaseState::kOpen);
+  CHECK(opened.sla_policy == "p2");  // the placeholder judges 1–2★ as P2
+
+  // Second poll: the brand's reply, made outside odziv, confirms the case.
+  replay = f.store->GetSource("zrno-replay").value();
+  auto second = PollSource(*f.store, **connector, replay, f.clock, 1, std::nullopt);
+  REQUIRE(!second.error);
+  REQUIRE(pipeline.OnPoll(second.stored, f.clock.Now()));
+  CHECK(f.store->GetCase(opened.id)->state == CaseState::kConfirmed);
+  CHECK(pipeline.Tick(f.clock.Now())->assessed == 0);  // the brand's own posts are never judged
 }
