@@ -22,12 +22,12 @@ Commands:
   source add|list|show|update|pause|resume|remove
                            where odziv looks: one account, search or feed on one platform
   config export|import     all brands and sources as one JSON document
-  poll SOURCE --once       poll one source now and print what was stored
-  posts list               stored posts
   cases list|show|assign|close|wait
                            posts that need an answer, their deadlines and replies
   audit unanswered         every post that needed an answer and has none (exit status 1 if any)
   user add|list            the people cases are assigned to
+  poll SOURCE --once       poll one source now and print what was stored
+  posts list               stored posts
   version                  print the version
 
 Each command has --help. The database is --db PATH, or $ODZIV_DB, or /var/lib/odziv/odziv.db.
@@ -62,11 +62,11 @@ int RunCli(const std::vector<std::string>& argv, std::istream& in, std::ostream&
   if (command == "brand") return RunBrandCommand(io);
   if (command == "source") return RunSourceCommand(io);
   if (command == "config") return RunConfigCommand(io);
-  if (command == "poll") return RunPollCommand(io);
-  if (command == "posts") return RunPostsCommand(io);
   if (command == "cases") return RunCasesCommand(io);
   if (command == "audit") return RunAuditCommand(io);
   if (command == "user") return RunUserCommand(io);
+  if (command == "poll") return RunPollCommand(io);
+  if (command == "posts") return RunPostsCommand(io);
   err << fmt::format("odziv: unknown command '{}' (see 'odziv --help')\n", command);
   return kExitUsage;
 }
