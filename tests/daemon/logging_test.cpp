@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/secret.h"
@@ -242,4 +243,30 @@ TEST_CASE("JournalStreamMatches compares the device and inode of a descriptor") 
 
   ::unsetenv("JOURNAL_STREAM");
   CHECK_FALSE(odziv::daemon::StderrIsJournal());
+}
+
+TEST_CASE("Loggers can be used from several threads while logging is reconfigured, one whole line per call") {
+  std::vector<std::string> lines;
+  Capture(lines, "info", LogFormat::kText, false);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t] {
+      auto log = Logger(fmt::format("worker-{}", t));
+      for (int i = 0; i < 200; ++i) log->info("line {} of worker {} with access_token=tok{}", i, t, i);
+    });
+  }
+  LogOptions options;
+  options.level = "info";
+  options.journal = false;
+  options.write_line = [&lines](std::string_view line) { lines.emplace_back(line); };
+  for (int i = 0; i < 20; ++i) {
+    options.format = i % 2 ? LogFormat::kJson : LogFormat::kText;
+    REQUIRE(SetUpLogging(options));
+  }
+  for (auto& thread : threads) thread.join();
+  REQUIRE(lines.size() == 800);
+  for (const auto& line : lines) {
+    CHECK(line.find('\n') == line.size() - 1);
+    CHECK(Contains(line, "access_token=[redacted]"));
+  }
 }
