@@ -100,9 +100,9 @@ Range ValueAt(std::string_view s, std::size_t i) {
 
 // Keys whose value is a credential, in lower case. "token" and "secret" also cover "X-Token: …" and
 // "secret=…"; longer names that merely contain them ("token_type", "secrets file") do not match.
-constexpr std::array<std::string_view, 12> kSecretKeys = {
-    "authorization", "access_token", "refresh_token", "id_token", "client_secret", "password",
-    "passwd",        "api_key",      "api-key",       "apikey",   "token",         "secret"};
+constexpr std::array<std::string_view, 12> kSecretKeys = {"authorization", "access_token", "refresh_token", "id_token",
+                                                          "client_secret", "password",     "passwd",        "api_key",
+                                                          "api-key",       "apikey",       "token",         "secret"};
 
 // key=value, key: value, "key":"value", 'key': 'value' (any case, `lower` is the text in lower case).
 void FindKeyValues(std::string_view lower, std::vector<Range>& ranges) {
@@ -123,8 +123,8 @@ void FindKeyValues(std::string_view lower, std::vector<Range>& ranges) {
         const bool quoted = value.begin > i;
         const std::size_t limit = quoted ? value.end : lower.size();
         if (word_end > value.begin && word_end < limit && lower[word_end] == ' ') {
-          Range credentials = quoted ? Range{SkipBlanks(lower, word_end), value.end}
-                                     : ValueAt(lower, SkipBlanks(lower, word_end));
+          Range credentials =
+              quoted ? Range{SkipBlanks(lower, word_end), value.end} : ValueAt(lower, SkipBlanks(lower, word_end));
           if (credentials.end > credentials.begin) ranges.push_back(credentials);
           continue;
         }
@@ -160,8 +160,7 @@ void FindUrlPasswords(std::string_view lower, std::vector<Range>& ranges) {
   for (auto at = lower.find("://"); at != std::string_view::npos; at = lower.find("://", at + 1)) {
     const std::size_t start = at + 3;
     std::size_t end = start;
-    while (end < lower.size() && !EndsValue(lower[end]) && lower[end] != '/' && lower[end] != '?' &&
-           lower[end] != '#')
+    while (end < lower.size() && !EndsValue(lower[end]) && lower[end] != '/' && lower[end] != '?' && lower[end] != '#')
       ++end;
     const auto authority = lower.substr(start, end - start);
     const auto at_sign = authority.rfind('@');
@@ -176,24 +175,36 @@ void FindUrlPasswords(std::string_view lower, std::vector<Range>& ranges) {
 
 std::string_view LevelName(spdlog::level::level_enum level) {
   switch (level) {
-    case spdlog::level::trace: return "trace";
-    case spdlog::level::debug: return "debug";
-    case spdlog::level::info: return "info";
-    case spdlog::level::warn: return "warn";
-    case spdlog::level::err: return "error";
-    case spdlog::level::critical: return "critical";
-    default: return "off";
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
   }
 }
 
 std::string_view JournalPriority(spdlog::level::level_enum level) {
   switch (level) {
     case spdlog::level::trace:
-    case spdlog::level::debug: return SD_DEBUG;
-    case spdlog::level::info: return SD_INFO;
-    case spdlog::level::warn: return SD_WARNING;
-    case spdlog::level::err: return SD_ERR;
-    default: return SD_CRIT;
+    case spdlog::level::debug:
+      return SD_DEBUG;
+    case spdlog::level::info:
+      return SD_INFO;
+    case spdlog::level::warn:
+      return SD_WARNING;
+    case spdlog::level::err:
+      return SD_ERR;
+    default:
+      return SD_CRIT;
   }
 }
 
@@ -275,13 +286,27 @@ void AppendJsonString(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
@@ -395,9 +420,9 @@ Result<LogFormat> ParseLogFormat(std::string_view name) {
 Status SetUpLogging(const LogOptions& options) {
   const auto level = ParseLevel(options.level);
   if (!level)
-    return Fail(ErrorCode::kConfig,
-                fmt::format("log-level '{}' is not one of trace, debug, info, warn, error, critical, off",
-                            options.level));
+    return Fail(
+        ErrorCode::kConfig,
+        fmt::format("log-level '{}' is not one of trace, debug, info, warn, error, critical, off", options.level));
   if (options.format != LogFormat::kAuto && options.format != LogFormat::kText && options.format != LogFormat::kJson)
     return Fail(ErrorCode::kConfig, "log-format is not one of auto, text, json");
 

@@ -1,23 +1,24 @@
-#include <catch2/catch.hpp>
+#include "daemon/logging.h"
+
 #include <cpprest/json.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/secret.h"
-#include "daemon/logging.h"
 
 using odziv::ErrorCode;
 using odziv::daemon::LogFormat;
-using odziv::daemon::LogOptions;
 using odziv::daemon::Logger;
+using odziv::daemon::LogOptions;
 using odziv::daemon::RedactSecrets;
 using odziv::daemon::RegisterSecret;
 using odziv::daemon::SetUpLogging;
