@@ -271,3 +271,17 @@ TEST_CASE("Loggers can be used from several threads while logging is reconfigure
     CHECK(Contains(line, "access_token=[redacted]"));
   }
 }
+
+TEST_CASE("SetSecretObserver sees every value ResolveSecret returns, and an empty function removes it") {
+  std::vector<std::string> seen;
+  odziv::SetSecretObserver([&seen](std::string_view value) { seen.emplace_back(value); });
+  ::setenv("ODZIV_LOGGING_TEST_OBSERVED", "observed-value-1", 1);
+  REQUIRE(odziv::ResolveSecret("env:ODZIV_LOGGING_TEST_OBSERVED"));
+  CHECK_FALSE(odziv::ResolveSecret("env:ODZIV_LOGGING_TEST_UNSET_VARIABLE"));
+  CHECK(seen == std::vector<std::string>{"observed-value-1"});
+  odziv::SetSecretObserver({});
+  REQUIRE(odziv::ResolveSecret("env:ODZIV_LOGGING_TEST_OBSERVED"));
+  CHECK(seen.size() == 1);
+  std::vector<std::string> lines;
+  Capture(lines, "info", LogFormat::kText, false);  // puts RegisterSecret back as the observer
+}
