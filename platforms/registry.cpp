@@ -5,6 +5,7 @@
 #include <array>
 
 #include "platforms/replay_connector.h"
+#include "platforms/x_connector.h"
 
 namespace odziv::platforms {
 namespace {
@@ -21,6 +22,8 @@ struct Entry {
 // The one list. Intervals: a platform's rate limits and how fast its conversations move.
 const std::array kEntries = {
     Entry{{"replay", seconds(10), "posts replayed from a JSON Lines file or URL (demo, tests)"}, &MakeReplayConnector},
+    // X bills per post read and allows 450 searches / 15 min per app: once a minute is plenty.
+    Entry{{"x", seconds(60), "X (Twitter) API v2: recent search or an account's mentions; replies"}, &MakeXConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
