@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/x_connector.h"
 
@@ -24,6 +25,9 @@ const std::array kEntries = {
     Entry{{"replay", seconds(10), "posts replayed from a JSON Lines file or URL (demo, tests)"}, &MakeReplayConnector},
     // X bills per post read and allows 450 searches / 15 min per app: once a minute is plenty.
     Entry{{"x", seconds(60), "X (Twitter) API v2: recent search or an account's mentions; replies"}, &MakeXConnector},
+    // 300 requests / 5 min per account; mentions are conversational, so poll often.
+    Entry{{"mastodon", seconds(60), "Mastodon (any instance): mention notifications or search; replies"},
+          &MakeMastodonConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

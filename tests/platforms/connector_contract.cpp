@@ -161,7 +161,9 @@ void RunConnectorContract(const ContractSubject& subject) {
       if (subject.serve_reply) subject.serve_reply(server);
       // Warm the connection pool, so that a client that resends on a reused connection would do it here.
       (void)connector->Fetch("");
-      server.Fault(Json(R"({"kind":"reset","method":"POST"})"));
+      web::json::value fault = Json(R"({"kind":"reset","method":"POST"})");
+      fault["path"] = web::json::value::string(subject.reply_path);
+      server.Fault(fault);
       auto published = connector->Publish(*subject.reply);
       REQUIRE_FALSE(published.has_value());
       CHECK(published.error().code == ErrorCode::kUnavailable);
@@ -169,7 +171,9 @@ void RunConnectorContract(const ContractSubject& subject) {
     }
     SECTION("a reply refused with 5xx is reported as retryable and sent once") {
       if (subject.serve_reply) subject.serve_reply(server);
-      server.Fault(Json(R"({"kind":"status","status":503})"));
+      web::json::value fault = Json(R"({"kind":"status","status":503,"method":"POST"})");
+      fault["path"] = web::json::value::string(subject.reply_path);
+      server.Fault(fault);
       auto published = connector->Publish(*subject.reply);
       REQUIRE_FALSE(published.has_value());
       CHECK(published.error().retryable());
