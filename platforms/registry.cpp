@@ -6,6 +6,7 @@
 
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
+#include "platforms/rss_connector.h"
 #include "platforms/x_connector.h"
 
 namespace odziv::platforms {
@@ -28,6 +29,8 @@ const std::array kEntries = {
     // 300 requests / 5 min per account; mentions are conversational, so poll often.
     Entry{{"mastodon", seconds(60), "Mastodon (any instance): mention notifications or search; replies"},
           &MakeMastodonConnector},
+    // Conditional GETs cost the publisher little; most feeds change a few times an hour.
+    Entry{{"rss", seconds(300), "RSS or Atom feed (blogs, forums, news, Google Alerts): no replies"}, &MakeRssConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
