@@ -8,6 +8,7 @@
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
 #include "platforms/x_connector.h"
+#include "platforms/youtube_connector.h"
 
 namespace odziv::platforms {
 namespace {
@@ -31,6 +32,8 @@ const std::array kEntries = {
           &MakeMastodonConnector},
     // Conditional GETs cost the publisher little; most feeds change a few times an hour.
     Entry{{"rss", seconds(300), "RSS or Atom feed (blogs, forums, news, Google Alerts): no replies"}, &MakeRssConnector},
+    // Each poll costs a quota unit of 10 000 a day shared by the project: every 5 min is 288 a day.
+    Entry{{"youtube", seconds(300), "YouTube comment threads of a channel or video; replies"}, &MakeYouTubeConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

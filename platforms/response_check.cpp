@@ -256,6 +256,8 @@ Status CheckResponse(const HttpResponse& response, const Endpoint& endpoint, Dia
       if (e->reason == "quotaExceeded" || e->reason == "dailyLimitExceeded")
         return std::unexpected(Make(ErrorCode::kRateLimited, endpoint, status,
                                     detail.empty() ? e->reason : detail, Until(NextPacificMidnight(now), now)));
+      if (e->reason == "insufficientPermissions" || e->reason == "authError" || e->status == "UNAUTHENTICATED")
+        return std::unexpected(Make(ErrorCode::kUnauthenticated, endpoint, status, detail.empty() ? e->reason : detail));
       if (e->reason == "rateLimitExceeded" || e->reason == "userRateLimitExceeded" || e->status == "RESOURCE_EXHAUSTED")
         return std::unexpected(Make(ErrorCode::kRateLimited, endpoint, status, detail.empty() ? e->reason : detail,
                                     RetryAfterOf(response, dialect, now).value_or(kDefaultRetryAfter)));
