@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "platforms/facebook_connector.h"
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
@@ -34,6 +35,9 @@ const std::array kEntries = {
     Entry{{"rss", seconds(300), "RSS or Atom feed (blogs, forums, news, Google Alerts): no replies"}, &MakeRssConnector},
     // Each poll costs a quota unit of 10 000 a day shared by the project: every 5 min is 288 a day.
     Entry{{"youtube", seconds(300), "YouTube comment threads of a channel or video; replies"}, &MakeYouTubeConnector},
+    // Business Use Case limits scale with the Page's audience; two minutes keeps well inside them.
+    Entry{{"facebook", seconds(120), "Facebook Page: feed and comments (ratings are gone from the API); replies"},
+          &MakeFacebookConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
