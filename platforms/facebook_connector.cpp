@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
-#include <set>
 
 #include "platforms/cursor.h"
 #include "platforms/graph_paging.h"
 #include "platforms/paging.h"
 #include "platforms/response_check.h"
 #include "platforms/source_settings.h"
+#include "platforms/watermark.h"
 
 namespace odziv::platforms {
 namespace {
@@ -96,41 +95,6 @@ void OldestFirst(std::vector<Post>& posts) {
   std::stable_sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) { return a.created_at < b.created_at; });
 }
 
-std::optional<std::int64_t> ParseInt(std::string_view text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-std::set<std::string> SplitIds(std::string_view text) {
-  std::set<std::string> out;
-  while (!text.empty()) {
-    auto dot = text.find('|');
-    if (dot != 0) out.emplace(text.substr(0, dot));
-    text = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-  }
-  return out;
-}
-
-// The newest time among `posts` and the ids at exactly that time, merged into (max_ms, edge).
-void Advance(const std::vector<Post>& posts, std::int64_t& max_ms, std::set<std::string>& edge) {
-  for (const auto& p : posts) {
-    std::int64_t t = ToUnixMillis(p.created_at);
-    if (t > max_ms) {
-      max_ms = t;
-      edge.clear();
-    }
-    if (t == max_ms) edge.insert(p.external_id);
-  }
-}
-
-std::string JoinIds(const std::set<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : "|") + id;
-  return out;
-}
-
 class FacebookConnector final : public Connector {
  public:
   struct Config {
@@ -153,8 +117,7 @@ class FacebookConnector final : public Connector {
     const std::string object = feed ? config_.page_id : config_.post_id;
     const std::string path = fmt::format("/{}/{}/{}", config_.version, object, feed ? "feed" : "comments");
     const Endpoint endpoint{std::string(kPlatform), feed ? "GET /{page-id}/feed" : "GET /{post-id}/comments"};
-    const std::optional<std::int64_t> after_ms = ParseInt(cursor->Get("after_ms"));
-    const std::set<std::string> edge = SplitIds(cursor->Get("edge"));
+    const Watermark after = Watermark::Read(*cursor, "after_");
     const std::string page_query = cursor->Get("page");
 
     std::string url;
@@ -173,7 +136,7 @@ class FacebookConnector final : public Connector {
       std::vector<std::pair<std::string, std::string>> params = {
           {"fields", std::string(kCommentFields)}, {"filter", "stream"}, {"order", "chronological"},
           {"limit", std::to_string(config_.limit)}};
-      if (after_ms) params.emplace_back("since", std::to_string(*after_ms / 1000));
+      if (!after.empty()) params.emplace_back("since", std::to_string(after.ms() / 1000));
       url = JoinUrl(config_.base_url, path, params);
     }
     auto response = SendChecked(ctx_.http, Request("GET", url), endpoint, Dialect::kMeta, Purpose::kRead, now);
@@ -181,7 +144,7 @@ class FacebookConnector final : public Connector {
       if (response.error().code == ErrorCode::kConfig && !page_query.empty()) {
         // An expired paging cursor: start the run again from the watermark.
         Cursor restart = *cursor;
-        restart.Erase("page").Erase("run_max").Erase("run_edge");
+        restart.Erase("page").Erase("run_ms").Erase("run_edge");
         return FetchPage{{}, restart.Encode(), true};
       }
       return std::unexpected(response.error());
@@ -191,38 +154,34 @@ class FacebookConnector final : public Connector {
     if (!page) return std::unexpected(page.error());
 
     FetchPage out;
-    for (auto& post : page->posts) {
-      std::int64_t t = ToUnixMillis(post.created_at);
-      if (after_ms && (t < *after_ms || (t == *after_ms && edge.contains(post.external_id)))) continue;
-      out.posts.push_back(std::move(post));
-    }
+    for (auto& post : page->posts)
+      if (!after.Covers(post)) out.posts.push_back(std::move(post));
     const bool first_poll = cursor->empty();
     Cursor next;
     if (feed) {
       // The feed is newest first and an old post may carry new comments: read the whole window, then move
       // the watermark to the newest item of the run.
-      std::int64_t run_max = ParseInt(cursor->Get("run_max")).value_or(after_ms.value_or(0));
-      std::set<std::string> run_edge = cursor->Has("run_max") ? SplitIds(cursor->Get("run_edge")) : edge;
-      Advance(out.posts, run_max, run_edge);
+      Watermark run = cursor->Has("page") ? Watermark::Read(*cursor, "run_") : after;
+      run.Advance(out.posts);
       if (!page->next_query.empty() && !first_poll) {
-        next.Set("after_ms", cursor->Get("after_ms")).Set("edge", cursor->Get("edge")).Set("page", page->next_query);
-        next.Set("run_max", std::to_string(run_max)).Set("run_edge", JoinIds(run_edge));
+        after.Write(next, "after_");
+        run.Write(next, "run_");
+        next.Set("page", page->next_query);
         out.more = true;
-      } else if (run_max > 0) {
-        next.Set("after_ms", std::to_string(run_max)).Set("edge", JoinIds(run_edge));
+      } else {
+        run.Write(next, "after_");
       }
     } else {
-      std::int64_t max_ms = after_ms.value_or(0);
-      std::set<std::string> new_edge = edge;
-      Advance(out.posts, max_ms, new_edge);
-      if (max_ms > 0) next.Set("after_ms", std::to_string(max_ms)).Set("edge", JoinIds(new_edge));
+      Watermark moved = after;
+      moved.Advance(out.posts);
+      moved.Write(next, "after_");
       if (!page->next_query.empty()) {
         next.Set("page", page->next_query);
         out.more = true;
       }
     }
     out.next_cursor = next.Encode();
-    if (out.next_cursor.empty()) out.next_cursor = "after_ms=0";
+    if (out.next_cursor.empty()) out.next_cursor = "after_ms=";
     return out;
   }
 

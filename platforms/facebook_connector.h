@@ -12,9 +12,9 @@
 //   api_version    default v21.0
 //   lookback_days  how far back the feed is read for new comments on older posts, 1–30 (default 7)
 //   limit          posts (or comments) per page, 1–100 (default 25)
-// Cursor keys: after_ms (newest item time returned; older items are not returned again), edge (ids at
-// exactly that time), page (query of the next page of an unfinished run), run_max / run_edge (the run's
-// newest, becomes after_ms / edge when it ends).
+// Cursor keys: after_ms / after_edge (a Watermark: newest item time returned and the ids at exactly that
+// time; older items are not returned again), page (query of the next page of an unfinished run), run_ms /
+// run_edge (the run's newest, becomes the watermark when the run ends).
 #pragma once
 
 #include <memory>

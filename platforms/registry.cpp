@@ -5,6 +5,7 @@
 #include <array>
 
 #include "platforms/facebook_connector.h"
+#include "platforms/instagram_connector.h"
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
@@ -38,6 +39,8 @@ const std::array kEntries = {
     // Business Use Case limits scale with the Page's audience; two minutes keeps well inside them.
     Entry{{"facebook", seconds(120), "Facebook Page: feed and comments (ratings are gone from the API); replies"},
           &MakeFacebookConnector},
+    Entry{{"instagram", seconds(120), "Instagram professional account: comments on its media (mentions by webhook); replies"},
+          &MakeInstagramConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

@@ -39,7 +39,7 @@ TEST_CASE("FacebookConnector pages a post's comments oldest first and resumes ac
   REQUIRE(second.has_value());
   CHECK(second->posts.size() == 5);
   CHECK_FALSE(second->more);
-  CHECK(second->next_cursor == "after_ms=1628925882000&edge=10158407654328553_10158414644018553");
+  CHECK(second->next_cursor == "after_edge=10158407654328553_10158414644018553&after_ms=1628925882000");
   auto third = MakeFacebook({{"post_id", post}}, clock)->Fetch(second->next_cursor);
   REQUIRE(third.has_value());
   CHECK(third->posts.empty());
@@ -75,7 +75,7 @@ TEST_CASE("FacebookConnector reads the feed window to its end before moving the 
   CHECK(second->posts[0].external_id == "1_9");
   CHECK(second->posts[0].parent_id == "4_1");
   CHECK_FALSE(second->more);
-  CHECK(second->next_cursor == "after_ms=1625479200000&edge=1_9");
+  CHECK(second->next_cursor == "after_edge=1_9&after_ms=1625479200000");
   auto requests = server.Requests();
   CHECK(requests[0].query.find("since=1624924800") != std::string::npos);  // 7 days back
 }

@@ -2,6 +2,7 @@
 
 #include "platforms/cursor.h"
 #include "platforms/paging.h"
+#include "platforms/watermark.h"
 
 namespace odziv::platforms {
 namespace {
@@ -40,6 +41,36 @@ TEST_CASE("Cursors encode keys in order and survive a round trip") {
   auto bad = Cursor::Parse("nonsense", "x");
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == ErrorCode::kMalformed);
+}
+
+}  // namespace
+}  // namespace odziv::platforms
+
+namespace odziv::platforms {
+namespace {
+
+Post At(const char* id, std::int64_t ms) {
+  Post p;
+  p.external_id = id;
+  p.created_at = FromUnixMillis(ms);
+  return p;
+}
+
+TEST_CASE("A watermark tells items at the same millisecond apart by id and survives the cursor") {
+  Watermark w;
+  w.Advance({At("a", 1000), At("b", 2000), At("c", 2000)});
+  CHECK(w.ms() == 2000);
+  CHECK(w.Covers(At("a", 1000)));
+  CHECK(w.Covers(At("b", 2000)));
+  CHECK_FALSE(w.Covers(At("d", 2000)));
+  CHECK_FALSE(w.Covers(At("e", 2001)));
+  Cursor c;
+  w.Write(c, "after_");
+  CHECK(c.Encode() == "after_edge=b%7Cc&after_ms=2000");
+  Watermark back = Watermark::Read(c, "after_");
+  CHECK(back.Covers(At("c", 2000)));
+  CHECK_FALSE(back.Covers(At("d", 2000)));
+  CHECK(Watermark::Read(Cursor(), "after_").empty());
 }
 
 }  // namespace
