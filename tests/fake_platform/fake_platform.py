@@ -5,6 +5,10 @@ It serves recorded responses (tests/data/<platform>/…) at the paths they were 
 them, injects faults on command, records every request it receives and can generate synthetic traffic.
 
     python3 tests/fake_platform/fake_platform.py --data tests/data [--port 0] [--port-file F] [--load x/a.json …]
+                                                 [--routes tests/fake_platform/recorded.json]
+
+--routes loads a JSON file {"routes": [...]} whose entries are /_fake/route bodies or {"load": "<cassette>"};
+recorded.json serves every recording at once (see docs/platforms.md for the matching source settings).
 
 Once listening it prints one line "READY http://127.0.0.1:<port>" on stdout (and writes the port to
 --port-file), so callers wait for that line instead of sleeping. Standard library only.
@@ -18,6 +22,7 @@ Control API (JSON bodies; every other path is a platform endpoint):
                         The route whose match has the most parameters (all present in the request) wins; a
                         later route with the same method, path and match replaces the earlier one.
                         A route with an ETag / Last-Modified header answers 304 to a request that sends it back.
+  POST /_fake/routes    {"file": "/abs/path/recorded.json"}: as --routes
   POST /_fake/fault     {"kind": …, "path": "/2/tweets" (prefix, optional), "method": (optional), "times": 1}
                         kinds: "rate_limit" {"platform": x|mastodon|meta|google|reddit|bluesky|generic,
                                              "retry_after": 30, "reset_epoch": (optional absolute epoch)}
@@ -96,6 +101,23 @@ class State:
                             "body": body, "times": None})
             count += 1
         return count
+
+    def route_from(self, args):
+        """A route from a /_fake/route body (or --routes entry)."""
+        body = self.read_data(args["body_file"]) if "body_file" in args else encode_body(args.get("body"))
+        return {"method": args.get("method", "GET").upper(), "path": args["path"],
+                "match": {k: str(v) for k, v in args.get("match", {}).items()},
+                "status": int(args.get("status", 200)), "headers": args.get("headers", {}),
+                "body": body, "times": args.get("times")}
+
+    def load_routes(self, path):
+        with open(path, "rb") as f:
+            doc = json.load(f)
+        for entry in doc["routes"]:
+            if "load" in entry:
+                self.load_cassette(entry["load"])
+            else:
+                self.add_route(self.route_from(entry))
 
     def find_route(self, method, path, query):
         best = None
@@ -298,12 +320,10 @@ class Handler(BaseHTTPRequestHandler):
                 if url.path == "/_fake/load":
                     return self.send(200, {}, {"routes": state.load_cassette(args["file"])})
                 if url.path == "/_fake/route":
-                    body_bytes = state.read_data(args["body_file"]) if "body_file" in args \
-                        else encode_body(args.get("body"))
-                    state.add_route({"method": args.get("method", "GET").upper(), "path": args["path"],
-                                     "match": {k: str(v) for k, v in args.get("match", {}).items()},
-                                     "status": int(args.get("status", 200)), "headers": args.get("headers", {}),
-                                     "body": body_bytes, "times": args.get("times")})
+                    state.add_route(state.route_from(args))
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/routes":
+                    state.load_routes(args["file"])
                     return self.send(200, {}, {"ok": True})
                 if url.path == "/_fake/fault":
                     fault = dict(args)
@@ -338,10 +358,13 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="0: chosen by the OS")
     parser.add_argument("--port-file", help="write the port here once listening")
     parser.add_argument("--load", action="append", default=[], help="cassette to serve, relative to --data")
+    parser.add_argument("--routes", action="append", default=[], help="JSON file of routes (see recorded.json)")
     args = parser.parse_args()
     state = State(os.path.abspath(args.data))
     for f in args.load:
         state.load_cassette(f)
+    for f in args.routes:
+        state.load_routes(f)
     server = Server((args.host, args.port), Handler)
     server.state = state
     port = server.server_address[1]
