@@ -34,8 +34,9 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                "garbage"    (200 with an HTML page)
                                "reset"      (connection closed without an answer)
   POST /_fake/synthetic {"platform": "x"|"mastodon"|"rss", "path": …, "rate_per_second": 5, "seed": 1,
-                         "start_epoch": (optional), "max_items": 100}: GETs of `path` answer with generated
-                        posts, rate_per_second of them per second of wall time since start (see synthetic.py)
+                         "start_epoch": (optional), "total": (optional cap)}: GETs of `path` answer with
+                        generated posts, rate_per_second of them per second of wall time since start, paged
+                        as the platform pages (see synthetic.py)
   GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body"}]
   POST /_fake/reset     forget routes, faults, synthetic feeds and requests
   POST /_fake/gzip      {"enabled": true|false}: compress answers for clients that accept gzip (default on)
