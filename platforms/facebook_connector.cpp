@@ -156,7 +156,7 @@ class FacebookConnector final : public Connector {
     FetchPage out;
     for (auto& post : page->posts)
       if (!after.Covers(post)) out.posts.push_back(std::move(post));
-    const bool first_poll = cursor->empty();
+    const bool first_poll = after.empty() && page_query.empty();
     Cursor next;
     if (feed) {
       // The feed is newest first and an old post may carry new comments: read the whole window, then move

@@ -147,7 +147,7 @@ class InstagramConnector final : public Connector {
     // what was returned before. Recent media are read whole (an old photo may have a new comment).
     bool reached = one_media && !after.empty() && page->oldest_top_level &&
                    ToUnixMillis(*page->oldest_top_level) < after.ms();
-    const bool first_poll = cursor->empty();
+    const bool first_poll = after.empty() && page_query.empty();
     Watermark run = cursor->Has("page") ? Watermark::Read(*cursor, "run_") : after;
     run.Advance(out.posts);
     Cursor next;

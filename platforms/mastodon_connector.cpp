@@ -120,7 +120,7 @@ class MastodonConnector final : public Connector {
     Cursor next;
     next.Set("min_id", newest);
     out.next_cursor = next.Encode();
-    if (out.next_cursor.empty()) out.next_cursor = cursor->Encode();
+    if (out.next_cursor.empty()) out.next_cursor = "min_id=";  // polled, nothing found yet
     // A full page after a cursor means newer items are waiting.
     out.more = !min_id.empty() && page->items >= static_cast<std::size_t>(config_.limit);
     return out;

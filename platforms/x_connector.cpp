@@ -124,7 +124,8 @@ class XConnector final : public Connector {
     // The run's newest id is that of its first page (X returns newest first).
     std::string run_newest = token.empty() ? page->newest_id : cursor->Get("newest");
     Cursor next;
-    const bool first_poll = cursor->empty();
+    // Without a since_id there is nothing to page back to: take the newest page, as on a first poll.
+    const bool first_poll = since.empty() && token.empty();
     if (!page->next_token.empty() && !first_poll) {
       // Older items remain between `since` and this page: keep `since` until the run ends.
       next.Set("since", since).Set("token", page->next_token).Set("newest", run_newest);
@@ -136,6 +137,7 @@ class XConnector final : public Connector {
       next.Set("since", newest);
     }
     out.next_cursor = next.Encode();
+    if (out.next_cursor.empty()) out.next_cursor = "since=";  // polled, nothing found yet
     return out;
   }
 

@@ -132,7 +132,7 @@ class YouTubeConnector final : public Connector {
       run_newest_at = std::to_string(ToUnixMillis(page->threads.front().published));
     }
     Cursor next;
-    const bool first_poll = cursor->empty();
+    const bool first_poll = known.empty() && !known_at && token.empty();
     if (!reached_known && !page->next_page_token.empty() && !first_poll) {
       // Older unseen threads remain: keep the stop marker until the run reaches it.
       next.Set("known", known).Set("known_at", cursor->Get("known_at"));

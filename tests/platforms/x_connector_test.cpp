@@ -211,3 +211,26 @@ TEST_CASE("XConnector settings are checked when the connector is made") {
 
 }  // namespace
 }  // namespace odziv::platforms::testing
+
+namespace odziv::platforms::testing {
+namespace {
+
+TEST_CASE("XConnector after an empty first poll still takes only the newest page") {
+  auto& server = FakePlatformServer::Shared();
+  server.Reset();
+  server.Route(Json(R"({"path":"/2/tweets/search/recent","body":{"meta":{"result_count":0}}})"));
+  FakeClock clock(FromUnixSeconds(1795000000));
+  auto first = MakeX({{"query", "zrno"}}, clock)->Fetch("");
+  REQUIRE(first.has_value());
+  CHECK(first->next_cursor == "since=");
+  server.Load("x/tweepy__test_client_search_recent_tweets.json");
+  server.Route(Json(R"({"path":"/2/tweets/search/recent","match":{"query":"zrno"},"body_file":"x/python-twitter__search_tweets_query.json"})"));
+  auto second = MakeX({{"query", "zrno"}}, clock)->Fetch(first->next_cursor);
+  REQUIRE(second.has_value());
+  CHECK(second->posts.size() == 4);
+  CHECK_FALSE(second->more);
+  CHECK(second->next_cursor == "since=1276035977375477760");
+}
+
+}  // namespace
+}  // namespace odziv::platforms::testing
