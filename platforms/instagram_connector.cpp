@@ -136,7 +136,7 @@ class InstagramConnector final : public Connector {
       }
       return std::unexpected(response.error());
     }
-    auto page = one_media ? ParseInstagramComments(response->body, endpoint, media_id_, account_.username)
+    auto page = one_media ? ParseInstagramComments(response->body, endpoint, account_.username)
                           : ParseInstagramMedia(response->body, endpoint, account_.username);
     if (!page) return std::unexpected(page.error());
 
@@ -216,8 +216,7 @@ class InstagramConnector final : public Connector {
 }  // namespace
 
 Result<InstagramCommentPage> ParseInstagramComments(std::string_view body, const Endpoint& endpoint,
-                                                    std::string_view media_id, std::string_view username) {
-  (void)media_id;
+                                                    std::string_view username) {
   return ReadJson(body, endpoint, [&](const JsonView& root) {
     InstagramCommentPage page;
     AddComments(root.At("data"), "", username, page);

@@ -41,7 +41,7 @@ struct InstagramCommentPage {
 
 // GET /{ig-media-id}/comments (fields id,text,timestamp,username,like_count,replies{…}).
 [[nodiscard]] Result<InstagramCommentPage> ParseInstagramComments(std::string_view body, const Endpoint& endpoint,
-                                                                  std::string_view media_id, std::string_view username);
+                                                                  std::string_view username);
 // GET /{ig-comment-id}/replies.
 [[nodiscard]] Result<InstagramCommentPage> ParseInstagramReplies(std::string_view body, const Endpoint& endpoint,
                                                                  std::string_view parent_id, std::string_view username);

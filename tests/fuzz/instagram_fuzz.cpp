@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace odziv;
   using namespace odziv::platforms;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  (void)ParseInstagramComments(body, Endpoint{"instagram", "fuzz"}, "1", "me");
+  (void)ParseInstagramComments(body, Endpoint{"instagram", "fuzz"}, "me");
   (void)ParseInstagramMedia(body, Endpoint{"instagram", "fuzz"}, "me");
   (void)ParseInstagramReplies(body, Endpoint{"instagram", "fuzz"}, "1", "me");
   (void)ParseInstagramCommentsById(body, Endpoint{"instagram", "fuzz"}, "me");

@@ -12,8 +12,7 @@ using testing::ReadTestData;
 const Endpoint kComments{"instagram", "GET /{ig-media-id}/comments"};
 
 TEST_CASE("Instagram media comments, two pages: ids, texts, times, the next page's query") {
-  auto p1 = ParseInstagramComments(ReadTestData("instagram/python-facebook__medias__comments_p1.json"), kComments,
-                                   "17846368219941692", "");
+  auto p1 = ParseInstagramComments(ReadTestData("instagram/python-facebook__medias__comments_p1.json"), kComments, "");
   REQUIRE(p1.has_value());
   REQUIRE(p1->posts.size() == 2);
   CHECK(p1->posts[0].external_id == "17874875428706419");
@@ -26,8 +25,7 @@ TEST_CASE("Instagram media comments, two pages: ids, texts, times, the next page
   CHECK(p1->next_query == "pretty=0&limit=2&after=after");
   REQUIRE(p1->oldest_top_level.has_value());
   CHECK(FormatIsoTimestamp(*p1->oldest_top_level) == "2020-06-01T10:16:39Z");
-  auto p2 = ParseInstagramComments(ReadTestData("instagram/python-facebook__medias__comments_p2.json"), kComments,
-                                   "17846368219941692", "");
+  auto p2 = ParseInstagramComments(ReadTestData("instagram/python-facebook__medias__comments_p2.json"), kComments, "");
   REQUIRE(p2.has_value());
   CHECK(p2->posts.size() == 2);
   CHECK(p2->next_query.empty());
