@@ -123,7 +123,7 @@ void RunConnectorContract(const ContractSubject& subject) {
       web::json::value fault = web::json::value::object();
       fault["kind"] = web::json::value::string(kind);
       // cpprestsdk resends a read once when a pooled connection turns out closed.
-      fault["times"] = web::json::value::number(kind == "reset" ? 2 : 1);
+      fault["times"] = web::json::value::number(kind == "reset" ? 5 : 1);
       server.Fault(fault);
       auto page = connector->Fetch("");
       REQUIRE_FALSE(page.has_value());
@@ -137,7 +137,7 @@ void RunConnectorContract(const ContractSubject& subject) {
   }
 
   SECTION("a response slower than the timeout becomes kUnavailable") {
-    server.Fault(Json(R"({"kind":"slow","delay_ms":3000})"));
+    server.Fault(Json(R"({"kind":"slow","delay_ms":6000})"));
     auto page = connector->Fetch("");
     REQUIRE_FALSE(page.has_value());
     CHECK(page.error().code == ErrorCode::kUnavailable);
