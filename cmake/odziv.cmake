@@ -7,11 +7,8 @@ if(ODZIV_WERROR)
 endif()
 
 if(ODZIV_SANITIZE)
-  # vptr is off: cpprestsdk's header templates make virtual calls on stream buffers whose type info lives in
-  # libcpprest.so, which UBSan cannot match across the library boundary (a false report on every POST body).
-  add_compile_options(-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
-  add_link_options(-fsanitize=address,undefined -fno-sanitize=vptr)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
 endif()
 
 function(odziv_apply_flags target)
