@@ -24,7 +24,8 @@ constexpr float kExclamationStep = 0.25f;   // per '!', up to four
 constexpr float kNormalisationAlpha = 15.f; // score = sum / sqrt(sum² + alpha)
 constexpr double kNeutralBand = 0.05;       // |score| below this is neutral
 constexpr double kRatingWeight = 0.65;      // stars vs text when a review has both
-constexpr int kNegationWindow = 3;          // words a negator reaches forward
+constexpr int kNegationWindow = 3;
+constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
 constexpr std::size_t kCacheLimit = 1u << 18;  // words cached per thread before the cache starts over
 
 enum Flag : std::uint32_t {
@@ -50,6 +51,7 @@ struct Workspace {
   std::vector<WordInfo> infos;
   std::vector<std::uint8_t> consumed;    // tokens inside a matched phrase after its first word
   std::vector<float> phrase_valence;     // per token: valence of a phrase starting here (NaN when none)
+  std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
   std::string scratch;
 };
 
@@ -133,6 +135,7 @@ struct Contribution {
   std::int32_t negator = -1;
   std::int32_t booster = -1;
   bool caps = false, elongated = false;
+  bool lone_negation = false;  // a negator with no sentiment word to negate
 };
 
 struct Analysis {
@@ -277,6 +280,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   };
   double sum = 0;
   a.contributions.clear();
+  ws.negator_used.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if (ws.consumed[i]) continue;
     const Token& t = tt.tokens[i];
@@ -294,8 +298,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     c.last_token = c.token;
     if (!std::isnan(ws.phrase_valence[i]))
       for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
-    // Look back for boosters and negators within the clause.
-    int words = 0;
+    // Look back for boosters and negators within the clause (words only: "super :)" is two signals).
+    int words = IsWordLike(t.kind) ? 0 : kNegationWindow;
     for (std::size_t j = i; j-- > 0 && words < kNegationWindow;) {
       const Token& p = tt.tokens[j];
       if (IsSentenceBreak(tt, p)) break;
@@ -309,7 +313,10 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
         v *= words == 1 ? pw.booster : 1 + (pw.booster - 1) * 0.8f;
       }
     }
-    if (c.negator >= 0) v *= kNegationFactor;
+    if (c.negator >= 0) {
+      v *= kNegationFactor;
+      ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
+    }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
     if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
     if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
@@ -318,6 +325,25 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (v > 0) a.positive += v; else a.negative -= v;
     if (explain) a.contributions.push_back(c);
     a.evidence = true;
+  }
+  // Negators that negated nothing.
+  int lone = 0;
+  for (std::size_t i = 0; i < n && lone < 2; ++i) {
+    if (!(ws.infos[i].flags & kNegator) || ws.consumed[i] || ws.negator_used[i] || !IsWordLike(tt.tokens[i].kind)) continue;
+    if (!std::isnan(ws.phrase_valence[i])) continue;
+    ++lone;
+    float v = kLoneNegation;
+    if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    sum += v;
+    a.negative -= v;
+    a.evidence = true;
+    if (explain) {
+      Contribution c;
+      c.token = c.last_token = static_cast<std::uint32_t>(i);
+      c.value = v;
+      c.lone_negation = true;
+      a.contributions.push_back(c);
+    }
   }
   a.exclamations = std::min(tt.stats.exclamations, 4);
   if (sum != 0 && a.exclamations > 0) sum += (sum > 0 ? 1 : -1) * a.exclamations * kExclamationStep;
@@ -399,6 +425,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     std::vector<std::string> why;
     if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
     if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
+    if (c.lone_negation) why.push_back("negation without a sentiment word");
     if (c.caps) why.push_back("capitals");
     if (c.elongated) why.push_back("elongated");
     if (!why.empty()) {
