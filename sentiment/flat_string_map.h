@@ -56,7 +56,7 @@ class FlatStringMap {
   void Clear() {
     arena_.clear();
     size_ = 0;
-    Rehash(16);
+    slots_.assign(16, Slot{});
   }
 
   // Calls f(key, value) for every entry, in no particular order.

@@ -253,7 +253,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     const WordInfo& w = ws.infos[i];
     if (w.cues) {
       for (std::uint32_t b = 0; b < 32; ++b)
-        if (((w.cues >> b) & 1u) && a.cue_token[b] < 0) a.cue_token[b] = a.cue_token_last[b] = static_cast<std::int32_t>(i);
+        if (((w.cues >> b) & 1u) && (a.cue_token[b] < 0 || a.cue_token[b] > static_cast<std::int32_t>(i)))
+          a.cue_token[b] = a.cue_token_last[b] = static_cast<std::int32_t>(i);  // the earliest evidence wins
       a.cues |= w.cues;
     }
     if ((w.flags & kContrast) && !ws.consumed[i]) {
