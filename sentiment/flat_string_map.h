@@ -40,21 +40,23 @@ class FlatStringMap {
   V& Insert(std::string_view key, const V& value) {
     std::uint64_t h = HashBytes(key);
     if (V* v = const_cast<V*>(FindHashed(key, h))) return *v;
-    if ((size_ + 1) * 4 > slots_.size() * 3) Rehash(slots_.size() * 2);
+    if ((size_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);  // at most half full: short probes
     Slot& s = Probe(h);
     s.hash = h;
     s.offset = static_cast<std::uint32_t>(arena_.size());
     s.length = static_cast<std::uint32_t>(key.size());
     s.used = true;
-    s.value = value;
+    s.index = static_cast<std::uint32_t>(values_.size());
+    values_.push_back(value);
     arena_.append(key);
     ++size_;
-    return s.value;
+    return values_.back();
   }
 
   std::size_t size() const { return size_; }
   void Clear() {
     arena_.clear();
+    values_.clear();
     size_ = 0;
     slots_.assign(16, Slot{});
   }
@@ -63,16 +65,17 @@ class FlatStringMap {
   template <class F>
   void ForEach(F&& f) const {
     for (const Slot& s : slots_)
-      if (s.used) f(std::string_view(arena_).substr(s.offset, s.length), s.value);
+      if (s.used) f(std::string_view(arena_).substr(s.offset, s.length), values_[s.index]);
   }
 
  private:
+  // 24 bytes, values kept apart: probing touches as few cache lines as possible.
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t offset = 0;
     std::uint32_t length = 0;
+    std::uint32_t index = 0;  // into values_
     bool used = false;
-    V value{};
   };
 
   const V* FindHashed(std::string_view key, std::uint64_t h) const {
@@ -82,7 +85,7 @@ class FlatStringMap {
       if (!s.used) return nullptr;
       if (s.hash == h && s.length == key.size() &&
           std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0)
-        return &s.value;
+        return &values_[s.index];
     }
   }
 
@@ -100,6 +103,7 @@ class FlatStringMap {
   }
 
   std::vector<Slot> slots_;
+  std::vector<V> values_;
   std::string arena_;
   std::size_t size_ = 0;
 };

@@ -126,10 +126,9 @@ std::array<Fold, kTableSize> BuildTable() {
   return t;
 }
 
-const std::array<Fold, kTableSize>& Table() {
-  static const std::array<Fold, kTableSize> table = BuildTable();
-  return table;
-}
+// Built during static initialisation (utf8proc is plain C with static tables), so that lookups need no guard.
+const std::array<Fold, kTableSize> kTable = BuildTable();
+inline const std::array<Fold, kTableSize>& Table() { return kTable; }
 
 // Decodes one code point at s[i]; returns its length, or 0 for a malformed sequence (then cp = 0xFFFD).
 std::size_t Decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
@@ -351,6 +350,35 @@ void Tokenize(std::string_view text, TokenizedText& out) {
 
   std::size_t i = 0;
   while (i < n) {
+    // Fast path: ASCII letters and digits, most of every post.
+    {
+      auto b = static_cast<unsigned char>(text[i]);
+      bool lower = b >= 'a' && b <= 'z', upper = b >= 'A' && b <= 'Z', digit = b >= '0' && b <= '9';
+      if (lower || upper || digit) {
+        if (!in_word) start_word(i, TokenKind::kWord);
+        char ch = static_cast<char>(upper ? b - 'A' + 'a' : b);
+        if (digit) {
+          ++word_digits;
+        } else {
+          ++word_letters;
+          ++st.latin_letters;
+          if (upper) { ++word_upper; ++st.upper_letters; }
+        }
+        if (ch == last && !digit) {
+          if (++run >= 3) {
+            cur.elongated = true;
+            ++i;
+            continue;
+          }
+        } else {
+          last = ch;
+          run = 1;
+        }
+        out.keys.push_back(ch);
+        ++i;
+        continue;
+      }
+    }
     std::uint32_t cp;
     std::size_t len = Decode(text, i, cp);
     if (len == 0) {  // malformed: counted, acts as a separator
