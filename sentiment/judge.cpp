@@ -22,9 +22,11 @@ constexpr float kCapsFactor = 1.3f;         // "GREAT" in a text that is not all
 constexpr float kElongationFactor = 1.2f;   // "jaaako", "sooo good"
 constexpr float kExclamationStep = 0.25f;   // per '!', up to four
 constexpr float kNormalisationAlpha = 15.f; // score = sum / sqrt(sum² + alpha)
-constexpr double kNeutralBand = 0.05;       // |score| below this is neutral
+constexpr double kNeutralBand = 0.15;       // |score| below this is neutral
 constexpr double kRatingWeight = 0.65;      // stars vs text when a review has both
 constexpr int kNegationWindow = 3;
+constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
+constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
 constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
 constexpr std::size_t kCacheLimit = 1u << 18;  // words cached per thread before the cache starts over
 
@@ -32,11 +34,13 @@ enum Flag : std::uint32_t {
   kHasEn = 1u << 0, kHasBcs = 1u << 1, kHasAny = 1u << 2, kNegator = 1u << 3, kContrast = 1u << 4,
   kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
   kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
+  kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17,
 };
 
 // Everything the lexicon says about one folded word; resolved once per thread and cached.
 struct WordInfo {
   float en = 0, bcs = 0, any = 0, booster = 0;
+  float learned_en = 0, learned_bcs = 0;
   std::uint32_t cues = 0;
   std::uint32_t flags = 0;
 };
@@ -87,6 +91,10 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   }
   if (FindValence(lex.table(Section::kValenceEn), key, *ws.english, w.en)) w.flags |= kHasEn;
   if (FindValence(lex.table(Section::kValenceBcs), key, *ws.serbian, w.bcs)) w.flags |= kHasBcs;
+  if (!(w.flags & kHasEn) && FindValence(lex.table(Section::kLearnedEn), key, *ws.english, w.learned_en))
+    w.flags |= kLearnedEnFlag;
+  if (!(w.flags & kHasBcs) && FindValence(lex.table(Section::kLearnedBcs), key, *ws.serbian, w.learned_bcs))
+    w.flags |= kLearnedBcsFlag;
   has(Section::kNegation, kNegator);
   if (key.size() > 3 && key.ends_with("n't")) w.flags |= kNegator;
   if (auto h = lex.table(Section::kBooster).Find(key); h.match != TermTable::Match::kNone) {
@@ -136,6 +144,7 @@ struct Contribution {
   std::int32_t booster = -1;
   bool caps = false, elongated = false;
   bool lone_negation = false;  // a negator with no sentiment word to negate
+  bool learned = false;        // the valence came from a learned lexicon
 };
 
 struct Analysis {
@@ -144,6 +153,7 @@ struct Analysis {
   double raw_sum = 0;
   double positive = 0, negative = 0;   // absolute masses, for confidence
   bool evidence = false;
+  bool hand_evidence = false;          // evidence other than learned word weights
   LanguageGuess language;
   std::vector<Contribution> contributions;
   std::int32_t contrast = -1;          // token of the contrast word that weighted the clauses
@@ -178,7 +188,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       SqueezeRuns(key, ws.scratch);
       const WordInfo& w2 = Lookup(lex, ws, ws.scratch);
       w.en = w2.en; w.bcs = w2.bcs; w.any = w2.any;
-      w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny);
+      w.learned_en = w2.learned_en; w.learned_bcs = w2.learned_bcs;
+      w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny | kLearnedEnFlag | kLearnedBcsFlag);
       w.cues |= w2.cues;
     }
     ws.infos[i] = w;
@@ -274,9 +285,11 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (bcs || und) {
       if (w.flags & kHasBcs) { v = w.bcs; return true; }
       if ((w.flags & kHasEn) && !(w.flags & kFnBcs)) { v = w.en * 0.8f; return true; }
+      if (w.flags & kLearnedBcsFlag) { v = w.learned_bcs * kLearnedWeight; return true; }
       return false;
     }
     if (w.flags & kHasEn) { v = w.en; return true; }
+    if (w.flags & kLearnedEnFlag) { v = w.learned_en * kLearnedWeight; return true; }
     return false;
   };
   double sum = 0;
@@ -297,6 +310,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     Contribution c;
     c.token = static_cast<std::uint32_t>(i);
     c.last_token = c.token;
+    c.learned = std::isnan(ws.phrase_valence[i]) && !(w.flags & (kHasAny | kHasBcs | kHasEn));
     if (!std::isnan(ws.phrase_valence[i]))
       for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
     // Look back for boosters and negators within the clause (words only: "super :)" is two signals).
@@ -326,6 +340,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (v > 0) a.positive += v; else a.negative -= v;
     if (explain) a.contributions.push_back(c);
     a.evidence = true;
+    if (!c.learned) a.hand_evidence = true;
   }
   // Negators that negated nothing.
   int lone = 0;
@@ -337,7 +352,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
     sum += v;
     a.negative -= v;
-    a.evidence = true;
+    a.evidence = a.hand_evidence = true;
     if (explain) {
       Contribution c;
       c.token = c.last_token = static_cast<std::uint32_t>(i);
@@ -351,6 +366,10 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   if (a.irony >= 0 && sum > 0) sum = -sum * 0.5;
   a.raw_sum = sum;
   a.text_score = sum / std::sqrt(sum * sum + kNormalisationAlpha);
+  // A few learned weights alone only lean ("order", "store" carry noise from review data): the sign is kept
+  // for whoever needs a side, the label stays neutral.
+  if (!a.hand_evidence && std::abs(sum) < kLearnedOnlyLean)
+    a.text_score = std::clamp(a.text_score, -kNeutralBand * 0.9, kNeutralBand * 0.9);
   a.score = a.text_score;
   if (rating && *rating >= 1 && *rating <= 5) {
     double stars = (*rating - 3) / 2.0;
@@ -405,7 +424,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     double mass = a.positive + a.negative;
     double agreement = mass > 0 ? std::abs(a.positive - a.negative) / mass : 0;
     double strength = 1 - std::exp(-std::abs(a.raw_sum) / 2.5);
-    out.confidence = a.evidence ? 0.35 + 0.35 * agreement + 0.3 * strength : 0.3;
+    out.confidence = a.hand_evidence ? 0.35 + 0.35 * agreement + 0.3 * strength : a.evidence ? 0.35 : 0.3;
     if (in.rating && a.evidence) out.confidence = std::min(1.0, out.confidence + 0.15);
     out.confidence = std::round(out.confidence * 100) / 100;
   }
@@ -427,6 +446,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
     if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
     if (c.lone_negation) why.push_back("negation without a sentiment word");
+    if (c.learned) why.push_back("learned");
     if (c.caps) why.push_back("capitals");
     if (c.elongated) why.push_back("elongated");
     if (!why.empty()) {

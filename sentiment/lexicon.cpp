@@ -109,7 +109,8 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
             {"irony", Section::kIrony},               {"function en", Section::kFunctionEn},
             {"function bcs", Section::kFunctionBcs}, {"variant hr", Section::kVariantHr},
             {"variant sr", Section::kVariantSr},     {"variant bs", Section::kVariantBs},
-            {"variant ijekavian", Section::kIjekavian}, {"variant ekavian", Section::kEkavian}};
+            {"variant ijekavian", Section::kIjekavian}, {"variant ekavian", Section::kEkavian},
+            {"learned en", Section::kLearnedEn},     {"learned bcs", Section::kLearnedBcs}};
         bool found = false;
         for (const auto& [n, s] : kNames)
           if (head == n) { section = s; found = true; }
@@ -203,8 +204,8 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
         continue;
       }
       table.AddExact(w, value);
-      if (section == Section::kValenceEn) table.AddStem(english.Stem(w), value);
-      if (section == Section::kValenceBcs) table.AddStem(serbian.Stem(w), value);
+      if (section == Section::kValenceEn || section == Section::kLearnedEn) table.AddStem(english.Stem(w), value);
+      if (section == Section::kValenceBcs || section == Section::kLearnedBcs) table.AddStem(serbian.Stem(w), value);
     }
   }
   if (!errors.empty()) {

@@ -58,6 +58,7 @@ enum class Section : std::uint8_t {
   kIrony,                                // "#sarcasm", "yeah right": positive text reads negative
   kFunctionEn, kFunctionBcs,             // common words that tell the language
   kVariantHr, kVariantSr, kVariantBs, kIjekavian, kEkavian,  // tell Croatian, Serbian, Bosnian apart
+  kLearnedEn, kLearnedBcs,               // learned word weights (learned_*.lex), for words no hand list knows
   kCue,                                  // a topic or an intent; which one is in Phrase::cue / cue bits
 };
 

@@ -58,6 +58,8 @@ namespace {
 
 // The goals of issue 3 on the dev split. `floor` is what this version measured (minus a small margin):
 // the test fails when judging gets worse than that, and warns while a goal is not yet reached.
+// vader_* and crofireda's train rows are training data of the learned lexicons (learned_*.lex), so their
+// numbers are partly in-sample; see docs/judging.md.
 struct Goal {
   const char* file;
   double f1_goal, f1_floor;
@@ -65,16 +67,16 @@ struct Goal {
 };
 
 const Goal kGoals[] = {
-    {"vader_movie", 0.50, 0.44, 0.50, 0.50},
-    {"vader_nyt", 0.60, 0.50, 0.55, 0.42},
-    {"uci_amazon", 0.85, 0.80, 0, 0},
-    {"uci_imdb", 0.80, 0.77, 0, 0},
-    {"mozetic_tweets_en", 0.78, 0.71, 0, 0},
-    {"mozetic_tweets_bs", 0.78, 0.64, 0, 0},
-    {"mozetic_tweets_hr", 0.78, 0.57, 0, 0},
-    {"mozetic_tweets_sr", 0.78, 0.61, 0, 0},
-    {"senticomments_sr", 0.60, 0.53, 0, 0},
-    {"crofireda", 0.55, 0.53, 0, 0},
+    {"vader_movie", 0.50, 0.48, 0.50, 0.62},
+    {"vader_nyt", 0.60, 0.53, 0.55, 0.51},
+    {"uci_amazon", 0.85, 0.81, 0, 0},
+    {"uci_imdb", 0.80, 0.80, 0, 0},
+    {"mozetic_tweets_en", 0.78, 0.73, 0, 0},
+    {"mozetic_tweets_bs", 0.78, 0.69, 0, 0},
+    {"mozetic_tweets_hr", 0.78, 0.61, 0, 0},
+    {"mozetic_tweets_sr", 0.78, 0.66, 0, 0},
+    {"senticomments_sr", 0.60, 0.56, 0, 0},
+    {"crofireda", 0.55, 0.56, 0, 0},
 };
 
 std::filesystem::path DataDir() { return std::filesystem::path(ODZIV_SOURCE_DIR) / ".." / "shared" / "data" / "sentiment"; }
