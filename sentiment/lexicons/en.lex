@@ -75,7 +75,7 @@ worth 1.3
 worthwhile 1.8
 favorite 2.1
 favourite 2.1
-like 0.8
+like 0.5
 liked 1.6
 likes 1.3
 cool 1.5
@@ -88,7 +88,6 @@ engaging 1.9
 compelling 2.0
 captivating 2.4
 gripping 2.0
-moving 1.6
 touching 1.9
 heartwarming 2.5
 inspiring 2.4
@@ -119,7 +118,6 @@ appreciate 2.0
 appreciated 2.0
 helpful 2.0
 friendly 2.0
-kind 1.8
 polite 1.6
 professional 1.5
 quick 1.0
@@ -183,7 +181,6 @@ friends 1.5
 honest 1.6
 true 0.8
 correct 1.0
-right 0.5
 better 1.6
 improve 1.3
 improved 1.6
@@ -193,7 +190,6 @@ smooth 1.3
 elegant 2.2
 classy 2.0
 stylish 1.8
-hot 0.8
 sexy 1.8
 fantasy 0.5
 genius 2.6
@@ -281,7 +277,6 @@ sharp 0.8
 savvy 1.5
 polished 1.6
 crisp 1.4
-well 0.6
 # negative
 bad -2.5
 poor -2.1
@@ -672,7 +667,6 @@ awful -3.1
 whatever -0.6
 # everyday life
 birthday 1.8
-party 1.2
 weekend 0.8
 vacation 1.4
 holiday 1.2
@@ -714,3 +708,54 @@ missed -1.0
 missing -1.2
 goodbye -0.6
 bye -0.2
+# product reviews
+disappoint* -2.5
+disapoint* -2.5
+dissapoint* -2.5
+unusable -2.5
+abhor -3.0
+beware -1.8
+freeze -1.2
+freezes -1.5
+froze -1.5
+returned -1.0
+whine -1.5
+compliment 2.0
+compliments 2.0
+flimsy -1.8
+cheaply -1.5
+static -0.8
+dropped -0.8
+drops -0.8
+died -1.8
+junky -2.4
+worthy 1.5
+pleased 2.2
+sturdy 1.5
+# phrases
+dont waste -2.5
+don't waste -2.5
+do not waste -2.5
+waste of money -3.0
+waste of time -3.0
+don't buy -2.5
+dont buy -2.5
+do not buy -2.5
+don't bother -2.0
+dont bother -2.0
+doesn't work -2.2
+does not work -2.2
+didn't work -2.2
+don't work -2.2
+stopped working -2.3
+not worth -2.0
+money back -1.8
+no problems 1.5
+no problem 1.2
+no complaints 1.8
+no issues 1.5
+can't complain 1.5
+cant complain 1.5
+couldn't be happier 3.0
+could not be happier 3.0
+couldn't have been simpler 2.0
