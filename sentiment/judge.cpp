@@ -74,8 +74,11 @@ Workspace& ThreadWorkspace(std::uint64_t judge_id) {
 
 bool FindValence(const TermTable& t, std::string_view key, Stemmer& stemmer, float& out) {
   if (const float* v = t.FindExact(key)) { out = *v; return true; }
-  if (key.size() >= 3)
-    if (const float* v = t.FindStem(stemmer.Stem(key))) { out = *v; return true; }
+  if (key.size() >= 3) {
+    std::string_view stem = stemmer.Stem(key);
+    if (stem.size() >= 3)  // two-letter stems join unrelated words ("ajmo", "ajme")
+      if (const float* v = t.FindStem(stem)) { out = *v; return true; }
+  }
   if (const float* v = t.FindPrefix(key)) { out = *v; return true; }
   return false;
 }
@@ -284,7 +287,12 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (w.flags & kHasAny) { v = w.any; return true; }
     if (bcs || und) {
       if (w.flags & kHasBcs) { v = w.bcs; return true; }
-      if ((w.flags & kHasEn) && !(w.flags & kFnBcs)) { v = w.en * 0.8f; return true; }
+      // English words in BCS posts, unless the word is common BCS or was written with BCS letters
+      // ("ćute" folds to "cute").
+      if ((w.flags & kHasEn) && !(w.flags & kFnBcs) && !tt.tokens[i].diacritics && tt.stats.cyrillic_letters == 0) {
+        v = w.en * 0.8f;
+        return true;
+      }
       if (w.flags & kLearnedBcsFlag) { v = w.learned_bcs * kLearnedWeight; return true; }
       return false;
     }

@@ -69,7 +69,6 @@ zgodn* 1.6
 simpatič* 1.9
 slatk* 1.8
 sladak 1.8
-drag* 1.6
 mila 1.0
 mili 1.0
 milo 1.0
@@ -238,7 +237,6 @@ oke 0.6
 uredu 0.8
 blago 1.0
 blagoslov* 2.2
-čist* 0.8
 toplo 1.0
 topl* 1.0
 podrška 1.0
@@ -770,3 +768,10 @@ nadaren* 2.0
 odlično 3.0
 preporučio 2.0
 preporučila 2.0
+# cheering
+ajmo 1.2
+hajmo 1.2
+napred 0.8
+čisto 0.6
+dragu 1.4
+dragih 1.4
