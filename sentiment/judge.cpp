@@ -188,8 +188,19 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     std::string_view key = tt.Key(t);
     WordInfo w = Lookup(lex, ws, key);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
-      SqueezeRuns(key, ws.scratch);
-      const WordInfo& w2 = Lookup(lex, ws, ws.scratch);
+      // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
+      const WordInfo* found = nullptr;
+      for (std::size_t j = 0; j + 1 < key.size() && !found; ++j) {
+        if (key[j] != key[j + 1]) continue;
+        ws.scratch.assign(key.substr(0, j)).append(key.substr(j + 1));
+        const WordInfo& c = Lookup(lex, ws, ws.scratch);
+        if (c.flags & (kHasEn | kHasBcs | kHasAny)) found = &c;
+      }
+      if (!found) {
+        SqueezeRuns(key, ws.scratch);
+        found = &Lookup(lex, ws, ws.scratch);
+      }
+      const WordInfo& w2 = *found;
       w.en = w2.en; w.bcs = w2.bcs; w.any = w2.any;
       w.learned_en = w2.learned_en; w.learned_bcs = w2.learned_bcs;
       w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny | kLearnedEnFlag | kLearnedBcsFlag);

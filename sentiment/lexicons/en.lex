@@ -759,3 +759,15 @@ cant complain 1.5
 couldn't be happier 3.0
 could not be happier 3.0
 couldn't have been simpler 2.0
+don't give a fuck -2.0
+dont give a fuck -2.0
+never give up 2.0
+don't worry 1.0
+dont worry 1.0
+no worries 1.2
+can't wait 2.2
+cant wait 2.2
+can not wait 2.2
+goodnight 1.0
+pissed -2.4
+ffs -2.0
