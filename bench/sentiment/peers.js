@@ -2,7 +2,7 @@
 // vader-sentiment, sentiment (AFINN) and wink-sentiment, by the rules `odziv score --eval` uses:
 // macro-F1 over the gold classes; where gold is only neg/pos the sign of the score decides (0 is a miss);
 // Pearson r against a graded numeric gold score. Prints one tab-separated line per tool and file:
-// tool file n accuracy macro_f1 r texts_per_second
+// tool file n accuracy macro_f1 r texts_per_cpu_second
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -76,9 +76,11 @@ function metrics(rows, scores, band) {
 for (const file of process.argv.slice(2)) {
   const rows = readTsv(file);
   for (const [name, fn] of Object.entries(tools)) {
-    const start = process.hrtime.bigint();
+    // CPU time (like odziv's numbers), so that a busy machine does not skew the comparison.
+    const start = process.cpuUsage();
     const scores = rows.map((r) => { const s = fn(r.text); return Number.isFinite(s) ? s : 0; });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const used = process.cpuUsage(start);
+    const seconds = Math.max(1e-6, (used.user + used.system) / 1e6);
     const m = metrics(rows, scores, neutralBand[name]);
     console.log([name, path.basename(file, '.tsv'), m.n, m.accuracy.toFixed(3), m.f1.toFixed(3),
       m.r === null ? '-' : m.r.toFixed(3), Math.round(rows.length / seconds)].join('\t'));
