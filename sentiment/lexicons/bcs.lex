@@ -8,7 +8,7 @@
 # strongly positive
 odlič* 3.0
 izvrsn* 3.1
-izvanredn* 3.0
+izvanredn* 1.8
 vanredn* 2.6
 fantastič* 3.0
 fenomenal* 3.1
@@ -47,7 +47,6 @@ top 1.8
 topčina 2.4
 mrak 1.2
 kul 1.5
-fora 1.0
 ludilo 1.8
 bomba 1.8
 car 1.0
@@ -69,10 +68,6 @@ zgodn* 1.6
 simpatič* 1.9
 slatk* 1.8
 sladak 1.8
-mila 1.0
-mili 1.0
-milo 1.0
-mio 1.0
 fin 1.5
 fina 1.5
 fino 1.5
@@ -169,9 +164,6 @@ nagrad* 1.0
 miran 1.2
 mirno 1.2
 zdrav* 1.2
-živio 2.0
-živjeli 2.0
-živeli 2.0
 jupi 2.4
 juhu 2.4
 idealn* 2.4
@@ -238,7 +230,6 @@ uredu 0.8
 blago 1.0
 blagoslov* 2.2
 toplo 1.0
-topl* 1.0
 podrška 1.0
 podrzava* 1.2
 zasluž* 1.5
@@ -312,7 +303,6 @@ tuga -2.3
 tugu -2.3
 tuge -2.3
 plak* -1.6
-plače -1.6
 ljut* -2.2
 bijesan -2.5
 bijesn* -2.5
@@ -617,7 +607,7 @@ kurac -2.0
 kurca -2.0
 kurcu -2.0
 kurčin* -2.4
-poplav* -1.4
+poplav* -0.8
 nesrećn* -2.4
 tragičn* -2.6
 jadno -2.3
@@ -775,3 +765,9 @@ napred 0.8
 čisto 0.6
 dragu 1.4
 dragih 1.4
+# names that fold onto valence words: a phrase with value 0 makes them neutral
+los angeles 0
+los santos 0
+topla 1.0
+topli 1.0
+toplu 1.0
