@@ -1,6 +1,7 @@
 #include "sentiment/lexicon.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -187,7 +188,8 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
         continue;
       }
       std::string& w = words[0];
-      bool prefix = w.size() > 1 && w.back() == '*';
+      // "odlič*" is a prefix; ":*" (a kiss) is not: a prefix ends in a letter or digit before the '*'.
+      bool prefix = w.size() > 2 && w.back() == '*' && std::isalnum(static_cast<unsigned char>(w[w.size() - 2]));
       if (prefix) w.pop_back();
       if (section == Section::kCue) {
         auto& map = prefix ? lex.cue_prefix_ : lex.cue_exact_;

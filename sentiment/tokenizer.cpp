@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <array>
+#include <cctype>
 #include <cstring>
 
 namespace odziv::sentiment {
@@ -263,18 +264,18 @@ std::size_t MatchEmoticon(std::string_view s, std::size_t i, char key[4], std::s
   switch (m) {
     case ')': case ']': case '3': case '>': canon = ')'; break;
     case '(': case '[': case '<': canon = '('; break;
-    case 'D': canon = 'D'; break;
-    case 'P': case 'p': canon = 'P'; break;
+    case 'D': canon = 'd'; break;  // letters in lower case, as FoldKey writes lexicon entries
+    case 'P': case 'p': canon = 'p'; break;
     case '/': case '\\': case '|': case 'S': canon = '/'; break;
     case '*': canon = '*'; break;
-    case 'O': case 'o': canon = 'O'; break;
+    case 'O': case 'o': canon = 'o'; break;
     default: return 0;
   }
-  if (c == '=' && canon != ')' && canon != '(' && canon != 'D') return 0;
+  if (c == '=' && canon != ')' && canon != '(' && canon != 'd') return 0;
   std::size_t n = k + 1;
   while (at(n) == m) ++n;
   // ":D" and ":P" must not run into a word ("a:Pa"); ":/" must not be a URL scheme.
-  if ((canon == 'D' || canon == 'P' || canon == 'O' || canon == '/') && !boundary(n)) return 0;
+  if ((canon == 'd' || canon == 'p' || canon == 'o' || canon == '/') && !boundary(n)) return 0;
   key_len = 0;
   key[key_len++] = c == ';' ? ';' : ':';
   if (tear) key[key_len++] = '\'';

@@ -20,7 +20,7 @@ enum class TokenKind : std::uint8_t {
   kMention,   // "@acme": key is "acme"
   kUrl,       // "https://…", "www.…": key is "url"
   kEmoji,     // one pictograph: key is its UTF-8 (modifiers and variation selectors dropped)
-  kEmoticon,  // ":-)))" : key is the canonical ":)"
+  kEmoticon,  // ":-)))" : key is the canonical ":)"; letters in lower case (":D" -> ":d")
   kPunct,     // one of . , ; : ! ? ( ) - as a clause boundary; key is the character
 };
 

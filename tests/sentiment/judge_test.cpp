@@ -85,6 +85,9 @@ TEST_CASE("Emoji, emoticons and laughter carry sentiment") {
   CHECK(ScoreOf(":-)") > 0);
   CHECK(ScoreOf(":(") < 0);
   CHECK(ScoreOf("hahahaha") > 0);
+  CHECK(ScoreOf(":D") > ScoreOf(":P"));  // emoticons with letters match their own entries
+  CHECK(ScoreOf(":O") < 0);
+  CHECK(ScoreOf("xDDD") > 0);
   CHECK(ScoreOf("♥") == Approx(ScoreOf("❤️")));
 }
 
@@ -256,6 +259,16 @@ TEST_CASE("Lexicon reports a bad entry with its file and line") {
   REQUIRE_FALSE(out_of_range);
   CHECK(out_of_range.error().message.find("y.lex:2") != std::string::npos);
   CHECK_FALSE(Lexicon::LoadDirectory("/nonexistent/odziv"));
+}
+
+TEST_CASE("A '*' after a letter makes a prefix entry, after a symbol it is part of the word") {
+  auto lex = Lexicon::LoadTexts({{"p.lex", "[valence any]\n:* 2\nodlič* 3\n"}});
+  REQUIRE(lex);
+  auto judge = Judge::Create(std::move(*lex));
+  REQUIRE(judge);
+  CHECK(judge->Score(":*").score > 0);
+  CHECK(judge->Score(":D").score == 0);
+  CHECK(judge->Score("odličnog").score > 0);
 }
 
 TEST_CASE("Lexicons loaded from the source tree equal the built-in ones") {
