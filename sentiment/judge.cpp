@@ -34,7 +34,7 @@ enum Flag : std::uint32_t {
   kHasEn = 1u << 0, kHasBcs = 1u << 1, kHasAny = 1u << 2, kNegator = 1u << 3, kContrast = 1u << 4,
   kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
   kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
-  kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17,
+  kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17, kNegatorEn = 1u << 18, kContrastBcs = 1u << 19,
 };
 
 // Everything the lexicon says about one folded word; resolved once per thread and cached.
@@ -105,6 +105,8 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
     w.flags |= kBooster;
   }
   has(Section::kContrast, kContrast);
+  has(Section::kNegationEn, kNegatorEn);
+  has(Section::kContrastBcs, kContrastBcs);
   has(Section::kIrony, kIrony);
   has(Section::kFunctionEn, kFnEn);
   has(Section::kFunctionBcs, kFnBcs);
@@ -220,6 +222,12 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   a.language = DecideLanguage(ev, tt.stats, hint);
   const bool bcs = a.language.bcs;
   const bool und = a.language.language == "und";
+  // Rule words of one language only ("no": English negation, BCS "but").
+  for (std::size_t i = 0; i < n; ++i) {
+    WordInfo& w = ws.infos[i];
+    if ((w.flags & kNegatorEn) && !bcs) w.flags |= kNegator;
+    if ((w.flags & kContrastBcs) && bcs) w.flags |= kContrast;
+  }
 
   // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
   // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.

@@ -107,6 +107,7 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
             {"valence en", Section::kValenceEn},     {"valence bcs", Section::kValenceBcs},
             {"valence any", Section::kValenceAny},   {"negation", Section::kNegation},
             {"booster", Section::kBooster},           {"contrast", Section::kContrast},
+            {"negation en", Section::kNegationEn},   {"contrast bcs", Section::kContrastBcs},
             {"irony", Section::kIrony},               {"function en", Section::kFunctionEn},
             {"function bcs", Section::kFunctionBcs}, {"variant hr", Section::kVariantHr},
             {"variant sr", Section::kVariantSr},     {"variant bs", Section::kVariantBs},

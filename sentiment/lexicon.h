@@ -53,8 +53,10 @@ class TermTable {
 enum class Section : std::uint8_t {
   kValenceEn, kValenceBcs, kValenceAny,  // polarity of words and emoji, −4 … +4
   kNegation,                             // flips the polarity of the next words in the clause
+  kNegationEn,                           // negates in English posts only ("no" is "but" in BCS)
   kBooster,                              // multiplies the next valence word: 1.3 = "very", 0.6 = "slightly"
   kContrast,                             // "but": what follows weighs more than what went before
+  kContrastBcs,                          // contrast in BCS posts only ("no")
   kIrony,                                // "#sarcasm", "yeah right": positive text reads negative
   kFunctionEn, kFunctionBcs,             // common words that tell the language
   kVariantHr, kVariantSr, kVariantBs, kIjekavian, kEkavian,  // tell Croatian, Serbian, Bosnian apart

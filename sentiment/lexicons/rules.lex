@@ -1,11 +1,14 @@
 # Rule words of odziv: negators, boosters and diminishers, contrast and irony markers, English and BCS
 # together (no word here means something else in the other language). Written for odziv by its developers.
 
+[negation en]
+# Negates in English posts only: in BCS "no" means "but".
+no
+
 [negation]
 # A negator flips (and weakens) the polarity of valence words up to three words after it, within the
 # clause. English "n't" forms need no entry: every word ending in "n't" negates.
 not
-no
 never
 nothing
 nobody
@@ -170,6 +173,10 @@ al
 međutim
 ipak
 samo što
+
+[contrast bcs]
+# Contrast in BCS posts only.
+no
 
 [irony]
 # Positive text with one of these reads negative.

@@ -69,6 +69,9 @@ TEST_CASE("Contrast makes the clause after 'but' weigh more") {
   CHECK(ScoreOf("Hrana je dobra, ali je usluga užasna") < 0);
   CHECK(ScoreOf("Dostava kasni, međutim proizvod je odličan") > 0);
   CHECK(AnyContains(AssessText("dobro ali skupo").reasons, "contrast 'ali'"));
+  // "no" is "but" in BCS and a negator in English.
+  CHECK(AnyContains(AssessText("Hrana je odlična, no usluga je spora").reasons, "contrast 'no'"));
+  CHECK(ScoreOf("no good deals here") < 0);
 }
 
 TEST_CASE("Capitals, elongation and exclamation marks strengthen sentiment") {
