@@ -300,7 +300,9 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
 
   // Valences with their modifiers.
   const bool shouting = tt.stats.upper_letters * 10 > (tt.stats.latin_letters + tt.stats.cyrillic_letters) * 7;
+  bool from_learned = false;  // set by valence_of: the last valence came from a learned lexicon
   auto valence_of = [&](std::size_t i, float& v) {
+    from_learned = false;
     if (!std::isnan(ws.phrase_valence[i])) { v = ws.phrase_valence[i]; return true; }
     const WordInfo& w = ws.infos[i];
     if (w.flags & kHasAny) { v = w.any; return true; }
@@ -312,11 +314,11 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
         v = w.en * 0.8f;
         return true;
       }
-      if (w.flags & kLearnedBcsFlag) { v = w.learned_bcs * kLearnedWeight; return true; }
+      if (w.flags & kLearnedBcsFlag) { v = w.learned_bcs * kLearnedWeight; from_learned = true; return true; }
       return false;
     }
     if (w.flags & kHasEn) { v = w.en; return true; }
-    if (w.flags & kLearnedEnFlag) { v = w.learned_en * kLearnedWeight; return true; }
+    if (w.flags & kLearnedEnFlag) { v = w.learned_en * kLearnedWeight; from_learned = true; return true; }
     return false;
   };
   double sum = 0;
@@ -329,6 +331,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if ((w.flags & kNegator) && std::isnan(ws.phrase_valence[i])) continue;
     float v;
     if (!valence_of(i, v) || v == 0) continue;
+    const bool learned = from_learned;
     // A booster that also has a valence ("super", "strašno") boosts when a valence word follows.
     if ((w.flags & kBooster) && i + 1 < n && IsWordLike(tt.tokens[i + 1].kind)) {
       float next;
@@ -337,7 +340,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     Contribution c;
     c.token = static_cast<std::uint32_t>(i);
     c.last_token = c.token;
-    c.learned = std::isnan(ws.phrase_valence[i]) && !(w.flags & (kHasAny | kHasBcs | kHasEn));
+    c.learned = learned;
     if (!std::isnan(ws.phrase_valence[i]))
       for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
     // Look back for boosters and negators within the clause (words only: "super :)" is two signals).

@@ -461,6 +461,24 @@ void Tokenize(std::string_view text, TokenizedText& out) {
         i = j > i + 1 ? j : i + 1;
         continue;
       }
+      // HTML entities that platforms leave in text ("&lt;3", "&amp;"): a heart, or a separator.
+      if (ch == '&') {
+        if (StartsWithNoCase(text, i, "&lt;3")) {
+          std::size_t j = i + 5;
+          while (j < n && text[j] == '3') ++j;
+          push_simple(TokenKind::kEmoticon, i, j - i, "<3");
+          i = j;
+          continue;
+        }
+        bool entity = false;
+        for (std::string_view e : {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "&apos;", "&nbsp;"})
+          if (StartsWithNoCase(text, i, e)) {
+            i += e.size();
+            entity = true;
+            break;
+          }
+        if (entity) continue;
+      }
       char key[4];
       std::size_t key_len = 0;
       if (std::size_t m = MatchEmoticon(text, i, key, key_len)) {

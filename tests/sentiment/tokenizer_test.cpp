@@ -121,3 +121,11 @@ TEST_CASE("FlatStringMap finds what was inserted, also after growing and clearin
   map.Insert("a", 1);
   CHECK(*map.Find("a") == 1);
 }
+
+TEST_CASE("Tokenizer reads the HTML entities platforms leave in text") {
+  TokenizedText tt;
+  Tokenize("volim te &lt;3 &amp; tebe", tt);
+  std::vector<std::string> keys;
+  for (const Token& t : tt.tokens) keys.emplace_back(tt.Key(t));
+  CHECK(keys == std::vector<std::string>{"volim", "te", "<3", "tebe"});
+}
