@@ -45,6 +45,18 @@ struct WordInfo {
   std::uint32_t flags = 0;
 };
 
+// One word's share of the sentiment, for reasons.
+struct Contribution {
+  std::uint32_t token = 0;
+  std::uint32_t last_token = 0;  // > token for phrases
+  float value = 0;
+  std::int32_t negator = -1;
+  std::int32_t booster = -1;
+  bool caps = false, elongated = false;
+  bool lone_negation = false;  // a negator with no sentiment word to negate
+  bool learned = false;        // the valence came from a learned lexicon
+};
+
 std::atomic<std::uint64_t> g_next_judge_id{1};
 
 struct Workspace {
@@ -56,6 +68,7 @@ struct Workspace {
   std::vector<std::uint8_t> consumed;    // tokens inside a matched phrase after its first word
   std::vector<float> phrase_valence;     // per token: valence of a phrase starting here (NaN when none)
   std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
+  std::vector<Contribution> contributions;  // reused between posts: no allocation per post
   std::string scratch;
 };
 
@@ -140,17 +153,6 @@ bool IsSentenceBreak(const TokenizedText& tt, const Token& t) {
   return c == '.' || c == '!' || c == '?' || c == ';';
 }
 
-// One word's share of the sentiment, for reasons.
-struct Contribution {
-  std::uint32_t token = 0;
-  std::uint32_t last_token = 0;  // > token for phrases
-  float value = 0;
-  std::int32_t negator = -1;
-  std::int32_t booster = -1;
-  bool caps = false, elongated = false;
-  bool lone_negation = false;  // a negator with no sentiment word to negate
-  bool learned = false;        // the valence came from a learned lexicon
-};
 
 struct Analysis {
   double score = 0;
@@ -160,7 +162,7 @@ struct Analysis {
   bool evidence = false;
   bool hand_evidence = false;          // evidence other than learned word weights
   LanguageGuess language;
-  std::vector<Contribution> contributions;
+  std::vector<Contribution>* contributions = nullptr;  // the thread's workspace vector
   std::int32_t contrast = -1;          // token of the contrast word that weighted the clauses
   std::int32_t irony = -1;
   int exclamations = 0;
@@ -322,7 +324,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     return false;
   };
   double sum = 0;
-  a.contributions.clear();
+  a.contributions = &ws.contributions;
+  a.contributions->clear();
   ws.negator_used.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if (ws.consumed[i]) continue;
@@ -368,7 +371,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     c.value = v;
     sum += v;
     if (v > 0) a.positive += v; else a.negative -= v;
-    if (explain) a.contributions.push_back(c);
+    if (explain) a.contributions->push_back(c);
     a.evidence = true;
     if (!c.learned) a.hand_evidence = true;
   }
@@ -388,7 +391,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       c.token = c.last_token = static_cast<std::uint32_t>(i);
       c.value = v;
       c.lone_negation = true;
-      a.contributions.push_back(c);
+      a.contributions->push_back(c);
     }
   }
   a.exclamations = std::min(tt.stats.exclamations, 4);
@@ -464,10 +467,11 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   if (tt.stats.invalid_utf8) reasons.push_back(fmt::format("input: {} invalid UTF-8 sequence(s) skipped", tt.stats.invalid_utf8));
   if (tt.stats.truncated) reasons.push_back(fmt::format("input: judged the first {} bytes only", kMaxTextBytes));
   if (in.rating && *in.rating >= 1 && *in.rating <= 5) reasons.push_back(fmt::format("{}★ rating", *in.rating));
-  std::sort(a.contributions.begin(), a.contributions.end(),
+  std::vector<Contribution>& contributions = *a.contributions;
+  std::sort(contributions.begin(), contributions.end(),
             [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
   std::size_t shown = 0;
-  for (const Contribution& c : a.contributions) {
+  for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
     std::size_t begin = tt.tokens[c.token].source_offset;
     const Token& last = tt.tokens[c.last_token];
