@@ -771,3 +771,23 @@ can not wait 2.2
 goodnight 1.0
 pissed -2.4
 ffs -2.0
+# social media
+bae 1.5
+thankful 2.3
+ily 2.2
+ilysm 2.4
+xo 1.5
+dope 1.5
+lit 1.2
+goals 1.0
+awk -1.0
+sleepy -0.6
+cutest 2.6
+prettiest 2.4
+favorite 2.1
+fave 1.8
+fav 1.6
+amazing 3.1
+ugh -1.8
+smh -1.6
+annoyed -2.1
