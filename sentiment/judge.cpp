@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include "sentiment/language.h"
 #include "sentiment/stemmer.h"
@@ -417,9 +418,34 @@ SentimentLabel LabelOf(double score) {
   return SentimentLabel::kNeutral;
 }
 
-std::string_view Source(std::string_view text, const Token& t) {
-  return text.substr(t.source_offset, t.source_length);
+// A span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed bytes
+// that the tokenizer skipped between them; they become U+FFFD.
+std::string Quote(std::string_view span) {
+  std::string out;
+  out.reserve(span.size());
+  std::size_t i = 0;
+  while (i < span.size()) {
+    auto c = static_cast<unsigned char>(span[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
+                                            static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
+    if (len <= 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(span.substr(i, static_cast<std::size_t>(len)));
+      i += static_cast<std::size_t>(len);
+    }
+  }
+  return out;
 }
+
+std::string Source(std::string_view text, const Token& t) { return Quote(text.substr(t.source_offset, t.source_length)); }
 
 }  // namespace
 
@@ -475,7 +501,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (shown++ == 5) break;
     std::size_t begin = tt.tokens[c.token].source_offset;
     const Token& last = tt.tokens[c.last_token];
-    std::string r = fmt::format("'{}' {:+.2f}", text.substr(begin, last.source_offset + last.source_length - begin), c.value);
+    std::string r = fmt::format("'{}' {:+.2f}", Quote(text.substr(begin, last.source_offset + last.source_length - begin)), c.value);
     std::vector<std::string> why;
     if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
     if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
@@ -504,7 +530,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (last_t >= static_cast<std::int32_t>(tt.tokens.size())) last_t = first;
     const Token& f = tt.tokens[static_cast<std::size_t>(first)];
     const Token& l = tt.tokens[static_cast<std::size_t>(last_t)];
-    return std::string(text.substr(f.source_offset, l.source_offset + l.source_length - f.source_offset));
+    return Quote(text.substr(f.source_offset, l.source_offset + l.source_length - f.source_offset));
   };
   UrgencySignals sig;
   sig.sentiment = out.sentiment;

@@ -217,6 +217,9 @@ TEST_CASE("Urgency and priority come out of judging with a one-line explanation"
 TEST_CASE("Bad input gets a defined answer") {
   Assessment invalid = AssessText("lo\xC3\x28\xFF\xFEše");
   CHECK(AnyContains(invalid.reasons, "invalid UTF-8"));
+  // Evidence that spans malformed bytes is quoted as valid UTF-8.
+  Assessment phrase = AssessText("nikad\xFFviše neću kupiti");
+  CHECK(AnyContains(phrase.reasons, "nikad\xEF\xBF\xBDviše"));
   Assessment empty = AssessText("");
   CHECK(empty.label == SentimentLabel::kNeutral);
   CHECK(empty.language == "und");
