@@ -18,7 +18,7 @@ import re
 import sys
 import unicodedata
 
-MIN_DF = 4
+MIN_DF = 5
 MIN_LOG_ODDS = 0.6
 SCALE = 0.8        # valence per unit of log-odds
 MAX_VALENCE = 2.0
