@@ -26,6 +26,7 @@ constexpr float kNormalisationAlpha = 15.f; // score = sum / sqrt(sum² + alpha)
 constexpr double kNeutralBand = 0.15;       // |score| below this is neutral
 constexpr double kRatingWeight = 0.65;      // stars vs text when a review has both
 constexpr int kNegationWindow = 3;
+constexpr float kNegativityBias = 1.15f;    // negative words tell more than positive ones (praise is cheap)
 constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
 constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
 constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
@@ -369,6 +370,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
     if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
     if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    if (v < 0) v *= kNegativityBias;
     c.value = v;
     sum += v;
     if (v > 0) a.positive += v; else a.negative -= v;
