@@ -6,6 +6,7 @@
 #include "daemon/command.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
+#include "daemon/score_command.h"
 
 namespace odziv::daemon {
 namespace {
@@ -24,6 +25,7 @@ Commands:
   config export|import     all brands and sources as one JSON document
   poll SOURCE --once       poll one source now and print what was stored
   posts list               stored posts
+  score [FILE…]            judge texts: sentiment, language, topics, intents, urgency (--eval to measure)
   version                  print the version
 
 Each command has --help. The database is --db PATH, or $ODZIV_DB, or /var/lib/odziv/odziv.db.
@@ -60,6 +62,7 @@ int RunCli(const std::vector<std::string>& argv, std::istream& in, std::ostream&
   if (command == "config") return RunConfigCommand(io);
   if (command == "poll") return RunPollCommand(io);
   if (command == "posts") return RunPostsCommand(io);
+  if (command == "score") return RunScoreCommand(io.args, in, out, err);
   err << fmt::format("odziv: unknown command '{}' (see 'odziv --help')\n", command);
   return kExitUsage;
 }
