@@ -19,6 +19,8 @@ struct Assessment {
   std::vector<std::string> intents;  // "complaint", "question", "churn_threat", "legal_threat" …
   int urgency = 0;              // 0 … 100
   int priority = 4;             // 1 (P1, most urgent) … 4
+  // Why this urgency and priority, in one line: "P1: legal threat 'tužba', 1★ review, author reach 12k".
+  std::string urgency_explanation;
   // Human-readable reasons, most important first: "negation 'nije' flips 'dobro'", "1★ review".
   std::vector<std::string> reasons;
   std::string model_version;    // which lexicons/weights produced it, so old judgements can be told apart

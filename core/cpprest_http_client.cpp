@@ -38,7 +38,13 @@ class CpprestHttpClient final : public HttpClient {
       web::uri uri(request.url);
       if (uri.scheme() != "http" && uri.scheme() != "https")
         return Fail(ErrorCode::kInvalidArgument, fmt::format("URL '{}' is not http or https", request.url));
-      http::client::http_client& client = ClientFor(uri, timeout);
+      // cpprestsdk resends a request once when a pooled connection turns out to be closed. For a read that
+      // is harmless; a write (a reply) could be posted twice behind odziv's back, so writes go over a
+      // connection of their own that is never reused.
+      const bool write = request.method != "GET" && request.method != "HEAD";
+      std::unique_ptr<http::client::http_client> one_off;
+      if (write) one_off = NewClient(uri, timeout);
+      http::client::http_client& client = write ? *one_off : ClientFor(uri, timeout);
       http::http_request req(request.method);
       req.set_request_uri(uri.resource());
       bool has_agent = false;
@@ -97,6 +103,10 @@ class CpprestHttpClient final : public HttpClient {
     std::lock_guard lock(mutex_);
     auto it = clients_.find(key);
     if (it != clients_.end()) return *it->second;
+    return *clients_.emplace(key, NewClient(uri, timeout)).first->second;
+  }
+
+  std::unique_ptr<http::client::http_client> NewClient(const web::uri& uri, std::chrono::milliseconds timeout) const {
     http::client::http_client_config config;
     config.set_timeout(timeout);
     config.set_validate_certificates(options_.verify_tls);
@@ -104,8 +114,7 @@ class CpprestHttpClient final : public HttpClient {
     web::uri_builder base;
     base.set_scheme(uri.scheme()).set_host(uri.host());
     if (uri.port() > 0) base.set_port(uri.port());
-    auto client = std::make_unique<http::client::http_client>(base.to_uri(), config);
-    return *clients_.emplace(key, std::move(client)).first->second;
+    return std::make_unique<http::client::http_client>(base.to_uri(), config);
   }
 
   HttpClientOptions options_;

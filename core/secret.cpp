@@ -3,15 +3,50 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 namespace odziv {
+namespace {
+
+using SecretObserver = std::function<void(std::string_view)>;
+
+std::mutex observer_mutex;
+std::shared_ptr<const SecretObserver> observer;
+
+// Tells the observer before the value leaves ResolveSecret, so no caller can log it unregistered.
+Result<std::string> Observed(Result<std::string> value) {
+  if (value) {
+    std::shared_ptr<const SecretObserver> current;
+    {
+      std::lock_guard lock(observer_mutex);
+      current = observer;
+    }
+    if (current) (*current)(*value);
+  }
+  return value;
+}
+
+Result<std::string> ResolveUnobserved(std::string_view reference);
+
+}  // namespace
+
+void SetSecretObserver(std::function<void(std::string_view)> new_observer) {
+  auto next = new_observer ? std::make_shared<const SecretObserver>(std::move(new_observer)) : nullptr;
+  std::lock_guard lock(observer_mutex);
+  observer = std::move(next);
+}
+
+Result<std::string> ResolveSecret(std::string_view reference) { return Observed(ResolveUnobserved(reference)); }
 
 bool IsSecretReference(std::string_view value) {
   return value.starts_with("env:") || value.starts_with("file:");
 }
 
-Result<std::string> ResolveSecret(std::string_view reference) {
+namespace {
+
+Result<std::string> ResolveUnobserved(std::string_view reference) {
   if (reference.starts_with("env:")) {
     std::string name(reference.substr(4));
     if (name.empty()) return Fail(ErrorCode::kConfig, "secret reference 'env:' names no variable");
@@ -50,6 +85,8 @@ Result<std::string> ResolveSecret(std::string_view reference) {
               fmt::format("'{}…' is not a secret reference: write env:NAME or file:/path[#KEY]",
                           reference.substr(0, 4)));
 }
+
+}  // namespace
 
 std::string Redact(std::string_view secret) {
   if (secret.size() <= 8) return "****";

@@ -45,7 +45,7 @@ std::optional<Timestamp> ParseIsoTimestamp(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   size_t pos = 0;
-  int year, month, day, hour = 0, minute = 0, second = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!ReadDigits(s, pos, 2, month) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!ReadDigits(s, pos, 2, day)) return std::nullopt;
@@ -77,7 +77,7 @@ std::optional<Timestamp> ParseIsoTimestamp(std::string_view s) {
       ++pos;
     } else if (c == '+' || c == '-') {
       ++pos;
-      int oh, om = 0;
+      int oh = 0, om = 0;
       if (!ReadDigits(s, pos, 2, oh)) return std::nullopt;
       if (pos < s.size() && s[pos] == ':') ++pos;
       if (pos < s.size() && !ReadDigits(s, pos, 2, om)) return std::nullopt;
@@ -116,7 +116,7 @@ std::optional<Timestamp> ParseRfc822Timestamp(std::string_view s) {
     if (p < s.size() && s[p] == ',') ++p;
     skip_space(p);
   }
-  int day, year, hour, minute, second = 0;
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
   if (number(p, day) == 0) return std::nullopt;
   skip_space(p);
   std::string mon(word(p));

@@ -6,6 +6,7 @@
 #include "daemon/command.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
+#include "daemon/score_command.h"
 
 namespace odziv::daemon {
 namespace {
@@ -28,6 +29,7 @@ Commands:
   user add|list            the people cases are assigned to
   poll SOURCE --once       poll one source now and print what was stored
   posts list               stored posts
+  score [FILE…]            judge texts: sentiment, language, topics, intents, urgency (--eval to measure)
   version                  print the version
 
 Each command has --help. The database is --db PATH, or $ODZIV_DB, or /var/lib/odziv/odziv.db.
@@ -67,6 +69,7 @@ int RunCli(const std::vector<std::string>& argv, std::istream& in, std::ostream&
   if (command == "user") return RunUserCommand(io);
   if (command == "poll") return RunPollCommand(io);
   if (command == "posts") return RunPostsCommand(io);
+  if (command == "score") return RunScoreCommand(io.args, in, out, err);
   err << fmt::format("odziv: unknown command '{}' (see 'odziv --help')\n", command);
   return kExitUsage;
 }

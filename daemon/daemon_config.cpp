@@ -82,8 +82,9 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
   config.log.level = vm["log-level"].as<std::string>();
   if (config.log.level == "warn") config.log.level = "warning";
   if (config.log.level != "trace" && config.log.level != "debug" && config.log.level != "info" &&
-      config.log.level != "warning" && config.log.level != "error" && config.log.level != "critical")
-    problems.push_back(fmt::format("log-level = '{}' must be trace, debug, info, warning, error or critical",
+      config.log.level != "warning" && config.log.level != "error" && config.log.level != "critical" &&
+      config.log.level != "off")
+    problems.push_back(fmt::format("log-level = '{}' must be trace, debug, info, warning, error, critical or off",
                                    config.log.level));
   const std::string& format = vm["log-format"].as<std::string>();
   if (format == "auto") config.log.format = LogFormat::kAuto;

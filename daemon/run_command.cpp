@@ -1,6 +1,7 @@
 // `odziv run`: the daemon, in the foreground (systemd runs it).
 #include <fmt/format.h>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 #include <signal.h>
 
 #include <atomic>

@@ -4,7 +4,13 @@
 
 #include <array>
 
+#include "platforms/facebook_connector.h"
+#include "platforms/instagram_connector.h"
+#include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
+#include "platforms/rss_connector.h"
+#include "platforms/x_connector.h"
+#include "platforms/youtube_connector.h"
 
 namespace odziv::platforms {
 namespace {
@@ -21,6 +27,20 @@ struct Entry {
 // The one list. Intervals: a platform's rate limits and how fast its conversations move.
 const std::array kEntries = {
     Entry{{"replay", seconds(10), "posts replayed from a JSON Lines file or URL (demo, tests)"}, &MakeReplayConnector},
+    // X bills per post read and allows 450 searches / 15 min per app: once a minute is plenty.
+    Entry{{"x", seconds(60), "X (Twitter) API v2: recent search or an account's mentions; replies"}, &MakeXConnector},
+    // 300 requests / 5 min per account; mentions are conversational, so poll often.
+    Entry{{"mastodon", seconds(60), "Mastodon (any instance): mention notifications or search; replies"},
+          &MakeMastodonConnector},
+    // Conditional GETs cost the publisher little; most feeds change a few times an hour.
+    Entry{{"rss", seconds(300), "RSS or Atom feed (blogs, forums, news, Google Alerts): no replies"}, &MakeRssConnector},
+    // Each poll costs a quota unit of 10 000 a day shared by the project: every 5 min is 288 a day.
+    Entry{{"youtube", seconds(300), "YouTube comment threads of a channel or video; replies"}, &MakeYouTubeConnector},
+    // Business Use Case limits scale with the Page's audience; two minutes keeps well inside them.
+    Entry{{"facebook", seconds(120), "Facebook Page: feed and comments (ratings are gone from the API); replies"},
+          &MakeFacebookConnector},
+    Entry{{"instagram", seconds(120), "Instagram professional account: comments on its media (mentions by webhook); replies"},
+          &MakeInstagramConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

@@ -1,2 +1,0 @@
-// Replaced by the drafting and alerting stage (issue: replies and alerts).
-namespace odziv::responders {}

@@ -1,0 +1,605 @@
+#include "sentiment/judge.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <utf8proc.h>
+
+#include "sentiment/language.h"
+#include "sentiment/stemmer.h"
+#include "sentiment/tokenizer.h"
+
+namespace odziv::sentiment {
+namespace {
+
+// Tuning constants; docs/judging.md explains each.
+constexpr float kNegationFactor = -0.74f;   // "not good" is weaker than "bad"
+constexpr float kBeforeContrast = 0.5f;     // "X, but Y": X counts half …
+constexpr float kAfterContrast = 1.5f;      // … and Y one and a half times
+constexpr float kCapsFactor = 1.3f;         // "GREAT" in a text that is not all capitals
+constexpr float kElongationFactor = 1.2f;   // "jaaako", "sooo good"
+constexpr float kExclamationStep = 0.25f;   // per '!', up to four
+constexpr float kNormalisationAlpha = 15.f; // score = sum / sqrt(sum² + alpha)
+constexpr double kNeutralBand = 0.15;       // |score| below this is neutral
+constexpr double kRatingWeight = 0.65;      // stars vs text when a review has both
+constexpr int kNegationWindow = 3;
+constexpr float kNegativityBias = 1.15f;    // negative words tell more than positive ones (praise is cheap)
+constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
+constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
+constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
+constexpr std::size_t kCacheLimit = 1u << 18;  // words cached per thread before the cache starts over
+
+enum Flag : std::uint32_t {
+  kHasEn = 1u << 0, kHasBcs = 1u << 1, kHasAny = 1u << 2, kNegator = 1u << 3, kContrast = 1u << 4,
+  kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
+  kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
+  kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17, kNegatorEn = 1u << 18, kContrastBcs = 1u << 19,
+};
+
+// Everything the lexicon says about one folded word; resolved once per thread and cached.
+struct WordInfo {
+  float en = 0, bcs = 0, any = 0, booster = 0;
+  float learned_en = 0, learned_bcs = 0;
+  std::uint32_t cues = 0;
+  std::uint32_t flags = 0;
+};
+
+// One word's share of the sentiment, for reasons.
+struct Contribution {
+  std::uint32_t token = 0;
+  std::uint32_t last_token = 0;  // > token for phrases
+  float value = 0;
+  std::int32_t negator = -1;
+  std::int32_t booster = -1;
+  bool caps = false, elongated = false;
+  bool lone_negation = false;  // a negator with no sentiment word to negate
+  bool learned = false;        // the valence came from a learned lexicon
+};
+
+std::atomic<std::uint64_t> g_next_judge_id{1};
+
+struct Workspace {
+  std::uint64_t judge_id = 0;
+  FlatStringMap<WordInfo> cache;
+  std::unique_ptr<Stemmer> english, serbian;
+  TokenizedText text;
+  std::vector<WordInfo> infos;
+  std::vector<std::uint8_t> consumed;    // tokens inside a matched phrase after its first word
+  std::vector<float> phrase_valence;     // per token: valence of a phrase starting here (NaN when none)
+  std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
+  std::vector<Contribution> contributions;  // reused between posts: no allocation per post
+  std::string scratch;
+};
+
+Workspace& ThreadWorkspace(std::uint64_t judge_id) {
+  thread_local Workspace ws;
+  if (ws.judge_id != judge_id || ws.cache.size() > kCacheLimit) {
+    ws.cache.Clear();
+    ws.judge_id = judge_id;
+  }
+  if (!ws.english) {
+    ws.english = std::make_unique<Stemmer>(Stemmer::Language::kEnglish);
+    ws.serbian = std::make_unique<Stemmer>(Stemmer::Language::kSerbian);
+  }
+  return ws;
+}
+
+bool FindValence(const TermTable& t, std::string_view key, Stemmer& stemmer, float& out) {
+  if (const float* v = t.FindExact(key)) { out = *v; return true; }
+  if (key.size() >= 3) {
+    std::string_view stem = stemmer.Stem(key);
+    if (stem.size() >= 3)  // two-letter stems join unrelated words ("ajmo", "ajme")
+      if (const float* v = t.FindStem(stem)) { out = *v; return true; }
+  }
+  if (const float* v = t.FindPrefix(key)) { out = *v; return true; }
+  return false;
+}
+
+WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
+  WordInfo w;
+  auto has = [&](Section s, std::uint32_t flag) {
+    if (lex.table(s).Find(key).match != TermTable::Match::kNone) w.flags |= flag;
+  };
+  if (auto h = lex.table(Section::kValenceAny).Find(key); h.match != TermTable::Match::kNone) {
+    w.any = h.value;
+    w.flags |= kHasAny;
+  }
+  if (FindValence(lex.table(Section::kValenceEn), key, *ws.english, w.en)) w.flags |= kHasEn;
+  if (FindValence(lex.table(Section::kValenceBcs), key, *ws.serbian, w.bcs)) w.flags |= kHasBcs;
+  if (!(w.flags & kHasEn) && FindValence(lex.table(Section::kLearnedEn), key, *ws.english, w.learned_en))
+    w.flags |= kLearnedEnFlag;
+  if (!(w.flags & kHasBcs) && FindValence(lex.table(Section::kLearnedBcs), key, *ws.serbian, w.learned_bcs))
+    w.flags |= kLearnedBcsFlag;
+  has(Section::kNegation, kNegator);
+  if (key.size() > 3 && key.ends_with("n't")) w.flags |= kNegator;
+  if (auto h = lex.table(Section::kBooster).Find(key); h.match != TermTable::Match::kNone) {
+    w.booster = h.value;
+    w.flags |= kBooster;
+  }
+  has(Section::kContrast, kContrast);
+  has(Section::kNegationEn, kNegatorEn);
+  has(Section::kContrastBcs, kContrastBcs);
+  has(Section::kIrony, kIrony);
+  has(Section::kFunctionEn, kFnEn);
+  has(Section::kFunctionBcs, kFnBcs);
+  has(Section::kVariantHr, kHr);
+  has(Section::kVariantSr, kSr);
+  has(Section::kVariantBs, kBs);
+  has(Section::kIjekavian, kIjek);
+  has(Section::kEkavian, kEkav);
+  // BCS writes "ne" together with verbs in speech ("nevalja", "nesviđa"): negate the rest.
+  if (!(w.flags & (kHasBcs | kNegator | kFnBcs)) && key.size() >= 6 && key.starts_with("ne")) {
+    float rest;
+    if (FindValence(lex.table(Section::kValenceBcs), key.substr(2), *ws.serbian, rest) && rest > 0) {
+      w.bcs = rest * kNegationFactor;
+      w.flags |= kHasBcs | kNePrefix;
+    }
+  }
+  w.cues = lex.CueBits(key);
+  if (lex.PhrasesStartingWith(key)) w.flags |= kPhraseStart;
+  return w;
+}
+
+const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
+  if (const WordInfo* w = ws.cache.Find(key)) return *w;
+  return ws.cache.Insert(key, Resolve(lex, ws, key));
+}
+
+bool IsWordLike(TokenKind k) { return k == TokenKind::kWord || k == TokenKind::kHashtag; }
+bool IsSentenceBreak(const TokenizedText& tt, const Token& t) {
+  if (t.kind != TokenKind::kPunct) return false;
+  char c = tt.keys[t.key_offset];
+  return c == '.' || c == '!' || c == '?' || c == ';';
+}
+
+
+struct Analysis {
+  double score = 0;
+  double text_score = 0;
+  double raw_sum = 0;
+  double positive = 0, negative = 0;   // absolute masses, for confidence
+  bool evidence = false;
+  bool hand_evidence = false;          // evidence other than learned word weights
+  LanguageGuess language;
+  std::vector<Contribution>* contributions = nullptr;  // the thread's workspace vector
+  std::int32_t contrast = -1;          // token of the contrast word that weighted the clauses
+  std::int32_t irony = -1;
+  int exclamations = 0;
+  std::uint32_t cues = 0;
+  std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue
+  std::array<std::int32_t, 32> cue_token_last{};
+};
+
+void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::string_view hint,
+             std::optional<int> rating, bool explain, Analysis& a) {
+  TokenizedText& tt = ws.text;
+  Tokenize(text, tt);
+  const std::size_t n = tt.tokens.size();
+  ws.infos.assign(n, WordInfo{});
+  ws.consumed.assign(n, 0);
+  ws.phrase_valence.assign(n, std::nanf(""));
+  a.cue_token.fill(-1);
+  a.cue_token_last.fill(-1);
+
+  // Resolve every token; gather language evidence.
+  LanguageEvidence ev;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Token& t = tt.tokens[i];
+    if (t.kind == TokenKind::kNumber || t.kind == TokenKind::kMention || t.kind == TokenKind::kUrl ||
+        t.kind == TokenKind::kPunct)
+      continue;
+    std::string_view key = tt.Key(t);
+    WordInfo w = Lookup(lex, ws, key);
+    if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
+      // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
+      const WordInfo* found = nullptr;
+      for (std::size_t j = 0; j + 1 < key.size() && !found; ++j) {
+        if (key[j] != key[j + 1]) continue;
+        ws.scratch.assign(key.substr(0, j)).append(key.substr(j + 1));
+        const WordInfo& c = Lookup(lex, ws, ws.scratch);
+        if (c.flags & (kHasEn | kHasBcs | kHasAny)) found = &c;
+      }
+      if (!found) {
+        SqueezeRuns(key, ws.scratch);
+        found = &Lookup(lex, ws, ws.scratch);
+      }
+      const WordInfo& w2 = *found;
+      w.en = w2.en; w.bcs = w2.bcs; w.any = w2.any;
+      w.learned_en = w2.learned_en; w.learned_bcs = w2.learned_bcs;
+      w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny | kLearnedEnFlag | kLearnedBcsFlag);
+      w.cues |= w2.cues;
+    }
+    ws.infos[i] = w;
+    if (t.kind == TokenKind::kWord) {
+      ev.english_words += (w.flags & kFnEn) ? 1 : 0;
+      ev.bcs_words += (w.flags & kFnBcs) ? 1 : 0;
+      ev.croatian += (w.flags & kHr) ? 1 : 0;
+      ev.serbian += (w.flags & kSr) ? 1 : 0;
+      ev.bosnian += (w.flags & kBs) ? 1 : 0;
+      ev.ijekavian += (w.flags & kIjek) ? 1 : 0;
+      ev.ekavian += (w.flags & kEkav) ? 1 : 0;
+    }
+  }
+  a.language = DecideLanguage(ev, tt.stats, hint);
+  const bool bcs = a.language.bcs;
+  const bool und = a.language.language == "und";
+  // Rule words of one language only ("no": English negation, BCS "but").
+  for (std::size_t i = 0; i < n; ++i) {
+    WordInfo& w = ws.infos[i];
+    if ((w.flags & kNegatorEn) && !bcs) w.flags |= kNegator;
+    if ((w.flags & kContrastBcs) && bcs) w.flags |= kContrast;
+  }
+
+  // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
+  // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.
+  a.cues = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(ws.infos[i].flags & kPhraseStart) || ws.consumed[i]) continue;
+    const auto* list = lex.PhrasesStartingWith(tt.Key(tt.tokens[i]));
+    std::size_t best_len = 0;
+    const Phrase* best = nullptr;
+    for (std::uint32_t id : *list) {
+      const Phrase& p = lex.phrases()[id];
+      if (p.section == Section::kValenceEn && bcs) continue;
+      if (p.section == Section::kValenceBcs && !bcs && !und) continue;
+      std::size_t j = i + 1, k = 1;
+      for (; k < p.words.size() && j < n; ++k, ++j) {
+        const Token& t = tt.tokens[j];
+        if (!IsWordLike(t.kind)) break;
+        std::string_view key = tt.Key(t);
+        const std::string& pat = p.words[k];
+        bool ok = pat.back() == '*' ? key.starts_with(std::string_view(pat).substr(0, pat.size() - 1)) : key == pat;
+        if (!ok) break;
+      }
+      if (k != p.words.size()) continue;
+      if (p.section == Section::kCue) {
+        for (std::uint32_t b = 0; b < 32; ++b)
+          if (((p.cues >> b) & 1u) && a.cue_token[b] < 0) {
+            a.cue_token[b] = static_cast<std::int32_t>(i);
+            a.cue_token_last[b] = static_cast<std::int32_t>(i + p.words.size() - 1);
+          }
+        a.cues |= p.cues;
+        continue;
+      }
+      if (p.words.size() > best_len) {
+        best_len = p.words.size();
+        best = &p;
+      }
+    }
+    if (!best) continue;
+    for (std::size_t j = i + 1; j < i + best_len; ++j) ws.consumed[j] = 1;
+    WordInfo& w = ws.infos[i];
+    w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
+    switch (best->section) {
+      case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
+        ws.phrase_valence[i] = best->value;
+        break;
+      case Section::kNegation: w.flags |= kNegator; break;
+      case Section::kContrast: w.flags |= kContrast; break;
+      case Section::kIrony: w.flags |= kIrony; break;
+      case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
+      default: break;
+    }
+  }
+
+  // Cues of single words, contrast and irony.
+  for (std::size_t i = 0; i < n; ++i) {
+    const WordInfo& w = ws.infos[i];
+    if (w.cues) {
+      for (std::uint32_t b = 0; b < 32; ++b)
+        if (((w.cues >> b) & 1u) && (a.cue_token[b] < 0 || a.cue_token[b] > static_cast<std::int32_t>(i)))
+          a.cue_token[b] = a.cue_token_last[b] = static_cast<std::int32_t>(i);  // the earliest evidence wins
+      a.cues |= w.cues;
+    }
+    if ((w.flags & kContrast) && !ws.consumed[i]) {
+      // Only a contrast with words after it counts ("…, ali" at the very end does not).
+      for (std::size_t j = i + 1; j < n; ++j)
+        if (IsWordLike(tt.tokens[j].kind)) { a.contrast = static_cast<std::int32_t>(i); break; }
+    }
+    if ((w.flags & kIrony) && a.irony < 0) a.irony = static_cast<std::int32_t>(i);
+  }
+
+  // Valences with their modifiers.
+  const bool shouting = tt.stats.upper_letters * 10 > (tt.stats.latin_letters + tt.stats.cyrillic_letters) * 7;
+  bool from_learned = false;  // set by valence_of: the last valence came from a learned lexicon
+  auto valence_of = [&](std::size_t i, float& v) {
+    from_learned = false;
+    if (!std::isnan(ws.phrase_valence[i])) { v = ws.phrase_valence[i]; return true; }
+    const WordInfo& w = ws.infos[i];
+    if (w.flags & kHasAny) { v = w.any; return true; }
+    if (bcs || und) {
+      if (w.flags & kHasBcs) { v = w.bcs; return true; }
+      // English words in BCS posts, unless the word is common BCS or was written with BCS letters
+      // ("ćute" folds to "cute").
+      if ((w.flags & kHasEn) && !(w.flags & kFnBcs) && !tt.tokens[i].diacritics && tt.stats.cyrillic_letters == 0) {
+        v = w.en * 0.8f;
+        return true;
+      }
+      if (w.flags & kLearnedBcsFlag) { v = w.learned_bcs * kLearnedWeight; from_learned = true; return true; }
+      return false;
+    }
+    if (w.flags & kHasEn) { v = w.en; return true; }
+    if (w.flags & kLearnedEnFlag) { v = w.learned_en * kLearnedWeight; from_learned = true; return true; }
+    return false;
+  };
+  double sum = 0;
+  a.contributions = &ws.contributions;
+  a.contributions->clear();
+  ws.negator_used.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ws.consumed[i]) continue;
+    const Token& t = tt.tokens[i];
+    const WordInfo& w = ws.infos[i];
+    if ((w.flags & kNegator) && std::isnan(ws.phrase_valence[i])) continue;
+    float v;
+    if (!valence_of(i, v) || v == 0) continue;
+    const bool learned = from_learned;
+    // A booster that also has a valence ("super", "strašno") boosts when a valence word follows.
+    if ((w.flags & kBooster) && i + 1 < n && IsWordLike(tt.tokens[i + 1].kind)) {
+      float next;
+      if (valence_of(i + 1, next) && next != 0) continue;
+    }
+    Contribution c;
+    c.token = static_cast<std::uint32_t>(i);
+    c.last_token = c.token;
+    c.learned = learned;
+    if (!std::isnan(ws.phrase_valence[i]))
+      for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
+    // Look back for boosters and negators within the clause (words only: "super :)" is two signals).
+    int words = IsWordLike(t.kind) ? 0 : kNegationWindow;
+    for (std::size_t j = i; j-- > 0 && words < kNegationWindow;) {
+      const Token& p = tt.tokens[j];
+      if (IsSentenceBreak(tt, p)) break;
+      if (!IsWordLike(p.kind)) continue;
+      ++words;
+      const WordInfo& pw = ws.infos[j];
+      if (pw.flags & kContrast) break;
+      if ((pw.flags & kNegator) && c.negator < 0) c.negator = static_cast<std::int32_t>(j);
+      if ((pw.flags & kBooster) && c.booster < 0 && words <= 2) {
+        c.booster = static_cast<std::int32_t>(j);
+        v *= words == 1 ? pw.booster : 1 + (pw.booster - 1) * 0.8f;
+      }
+    }
+    if (c.negator >= 0) {
+      v *= kNegationFactor;
+      ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
+    }
+    if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
+    if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
+    if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    if (v < 0) v *= kNegativityBias;
+    c.value = v;
+    sum += v;
+    if (v > 0) a.positive += v; else a.negative -= v;
+    if (explain) a.contributions->push_back(c);
+    a.evidence = true;
+    if (!c.learned) a.hand_evidence = true;
+  }
+  // Negators that negated nothing.
+  int lone = 0;
+  for (std::size_t i = 0; i < n && lone < 2; ++i) {
+    if (!(ws.infos[i].flags & kNegator) || ws.consumed[i] || ws.negator_used[i] || !IsWordLike(tt.tokens[i].kind)) continue;
+    if (!std::isnan(ws.phrase_valence[i])) continue;
+    ++lone;
+    float v = kLoneNegation;
+    if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    sum += v;
+    a.negative -= v;
+    a.evidence = a.hand_evidence = true;
+    if (explain) {
+      Contribution c;
+      c.token = c.last_token = static_cast<std::uint32_t>(i);
+      c.value = v;
+      c.lone_negation = true;
+      a.contributions->push_back(c);
+    }
+  }
+  a.exclamations = std::min(tt.stats.exclamations, 4);
+  if (sum != 0 && a.exclamations > 0) sum += (sum > 0 ? 1 : -1) * a.exclamations * kExclamationStep;
+  if (a.irony >= 0 && sum > 0) sum = -sum * 0.5;
+  a.raw_sum = sum;
+  a.text_score = sum / std::sqrt(sum * sum + kNormalisationAlpha);
+  // A few learned weights alone only lean ("order", "store" carry noise from review data): the sign is kept
+  // for whoever needs a side, the label stays neutral.
+  if (!a.hand_evidence && std::abs(sum) < kLearnedOnlyLean)
+    a.text_score = std::clamp(a.text_score, -kNeutralBand * 0.9, kNeutralBand * 0.9);
+  a.score = a.text_score;
+  if (rating && *rating >= 1 && *rating <= 5) {
+    double stars = (*rating - 3) / 2.0;
+    a.score = a.evidence ? kRatingWeight * stars + (1 - kRatingWeight) * a.text_score : stars;
+    a.evidence = true;
+  }
+}
+
+SentimentLabel LabelOf(double score) {
+  if (score >= kNeutralBand) return SentimentLabel::kPositive;
+  if (score <= -kNeutralBand) return SentimentLabel::kNegative;
+  return SentimentLabel::kNeutral;
+}
+
+// A span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed bytes
+// that the tokenizer skipped between them; they become U+FFFD.
+std::string Quote(std::string_view span) {
+  std::string out;
+  out.reserve(span.size());
+  std::size_t i = 0;
+  while (i < span.size()) {
+    auto c = static_cast<unsigned char>(span[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
+                                            static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
+    if (len <= 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(span.substr(i, static_cast<std::size_t>(len)));
+      i += static_cast<std::size_t>(len);
+    }
+  }
+  return out;
+}
+
+std::string Source(std::string_view text, const Token& t) { return Quote(text.substr(t.source_offset, t.source_length)); }
+
+}  // namespace
+
+Result<Judge> Judge::Create(Lexicon lexicon, UrgencyWeights weights) {
+  if (auto ok = weights.Validate(); !ok) return Fail(ok.error());
+  Judge j;
+  j.model_version_ = "odziv-judge-1/" + lexicon.version();
+  j.lexicon_ = std::make_shared<const Lexicon>(std::move(lexicon));
+  j.weights_ = std::move(weights);
+  j.id_ = g_next_judge_id.fetch_add(1);
+  return j;
+}
+
+SentimentScore Judge::Score(std::string_view text, std::string_view language_hint, std::optional<int> rating) const {
+  Workspace& ws = ThreadWorkspace(id_);
+  Analysis a;
+  Analyse(*lexicon_, ws, text, language_hint, rating, false, a);
+  return {a.score, LabelOf(a.score), a.evidence};
+}
+
+Assessment Judge::Assess(const JudgeInput& in) const {
+  Workspace& ws = ThreadWorkspace(id_);
+  Analysis a;
+  Analyse(*lexicon_, ws, in.text, in.language_hint, in.rating, true, a);
+  const TokenizedText& tt = ws.text;
+  const std::string_view text = in.text;
+
+  Assessment out;
+  out.sentiment = a.score;
+  out.label = LabelOf(a.score);
+  out.language = std::string(a.language.language);
+  out.script = std::string(a.language.script);
+  out.model_version = model_version_;
+  {
+    double mass = a.positive + a.negative;
+    double agreement = mass > 0 ? std::abs(a.positive - a.negative) / mass : 0;
+    double strength = 1 - std::exp(-std::abs(a.raw_sum) / 2.5);
+    out.confidence = a.hand_evidence ? 0.35 + 0.35 * agreement + 0.3 * strength : a.evidence ? 0.35 : 0.3;
+    if (in.rating && a.evidence) out.confidence = std::min(1.0, out.confidence + 0.15);
+    out.confidence = std::round(out.confidence * 100) / 100;
+  }
+
+  // Sentiment reasons, largest first.
+  std::vector<std::string>& reasons = out.reasons;
+  if (tt.stats.invalid_utf8) reasons.push_back(fmt::format("input: {} invalid UTF-8 sequence(s) skipped", tt.stats.invalid_utf8));
+  if (tt.stats.truncated) reasons.push_back(fmt::format("input: judged the first {} bytes only", kMaxTextBytes));
+  if (in.rating && *in.rating >= 1 && *in.rating <= 5) reasons.push_back(fmt::format("{}★ rating", *in.rating));
+  std::vector<Contribution>& contributions = *a.contributions;
+  std::sort(contributions.begin(), contributions.end(),
+            [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
+  std::size_t shown = 0;
+  for (const Contribution& c : contributions) {
+    if (shown++ == 5) break;
+    std::size_t begin = tt.tokens[c.token].source_offset;
+    const Token& last = tt.tokens[c.last_token];
+    std::string r = fmt::format("'{}' {:+.2f}", Quote(text.substr(begin, last.source_offset + last.source_length - begin)), c.value);
+    std::vector<std::string> why;
+    if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
+    if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
+    if (c.lone_negation) why.push_back("negation without a sentiment word");
+    if (c.learned) why.push_back("learned");
+    if (c.caps) why.push_back("capitals");
+    if (c.elongated) why.push_back("elongated");
+    if (!why.empty()) {
+      r += " (";
+      for (std::size_t k = 0; k < why.size(); ++k) r += (k ? ", " : "") + why[k];
+      r += ")";
+    }
+    reasons.push_back(std::move(r));
+  }
+  if (a.contrast >= 0)
+    reasons.push_back(fmt::format("contrast '{}': what follows weighs {}×", Source(text, tt.tokens[static_cast<std::size_t>(a.contrast)]), kAfterContrast));
+  if (a.exclamations && a.raw_sum != 0) reasons.push_back(fmt::format("{} '!' strengthen", a.exclamations));
+  if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative)
+    reasons.push_back(fmt::format("irony '{}' turns praise negative", Source(text, tt.tokens[static_cast<std::size_t>(a.irony)])));
+  if (!a.evidence) reasons.push_back(tt.tokens.empty() ? "no words to judge" : "no sentiment words");
+
+  // Topics and intents from cues.
+  const auto& names = lexicon_->cue_names();
+  auto evidence_of = [&](std::size_t bit) -> std::string {
+    std::int32_t first = a.cue_token[bit], last_t = std::max(a.cue_token_last[bit], first);
+    if (last_t >= static_cast<std::int32_t>(tt.tokens.size())) last_t = first;
+    const Token& f = tt.tokens[static_cast<std::size_t>(first)];
+    const Token& l = tt.tokens[static_cast<std::size_t>(last_t)];
+    return Quote(text.substr(f.source_offset, l.source_offset + l.source_length - f.source_offset));
+  };
+  UrgencySignals sig;
+  sig.sentiment = out.sentiment;
+  sig.rating = in.rating;
+  std::vector<std::pair<std::string, std::string>> intents;  // name, evidence
+  bool negative_topic = false;
+  std::int32_t first_word = -1;  // a question word opens a question even without '?'
+  for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
+    if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
+  for (std::size_t b = 0; b < names.size(); ++b) {
+    if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
+    std::string_view name = names[b];
+    std::string ev = evidence_of(b);
+    if (name.starts_with("topic ")) {
+      std::string topic(name.substr(6));
+      if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
+      if (topic != "praise" && topic != "question") negative_topic = true;
+      out.topics.push_back(topic);
+      reasons.push_back(fmt::format("topic {}: '{}'", topic, ev));
+    } else {
+      std::string intent(name.substr(7));
+      if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
+      intents.emplace_back(intent, ev);
+    }
+  }
+  bool has_question = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "question"; });
+  if (!has_question && tt.stats.questions > 0) {
+    intents.emplace_back("question", "?");
+    has_question = true;
+  }
+  bool has_complaint = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "complaint"; });
+  if (!has_complaint && out.label == SentimentLabel::kNegative && out.sentiment <= -0.25 &&
+      (negative_topic || (in.rating && *in.rating <= 2)))
+    intents.emplace_back("complaint", fmt::format("negative ({:.2f})", out.sentiment));
+  if (has_question && std::find(out.topics.begin(), out.topics.end(), "question") == out.topics.end())
+    out.topics.push_back("question");
+  if (out.label == SentimentLabel::kPositive && out.sentiment >= 0.5 && !negative_topic &&
+      std::find(out.topics.begin(), out.topics.end(), "praise") == out.topics.end())
+    out.topics.push_back("praise");
+  if (out.topics.empty()) out.topics.push_back("other");
+  for (auto& [intent, ev] : intents) {
+    out.intents.push_back(intent);
+    reasons.push_back(fmt::format("intent {}: '{}'", intent, ev));
+    std::string* slot = intent == "complaint" ? &sig.complaint
+                        : intent == "question" ? &sig.question
+                        : intent == "churn_threat" ? &sig.churn_threat
+                        : intent == "purchase_intent" ? &sig.purchase_intent
+                        : intent == "legal_threat" ? &sig.legal_threat
+                        : intent == "safety" ? &sig.safety
+                        : intent == "urgent" ? &sig.explicit_urgency
+                        : intent == "abuse" ? &sig.abuse
+                        : intent == "spam" ? &sig.spam
+                        : nullptr;
+    if (slot && slot->empty()) *slot = ev;
+  }
+
+  sig.author_reach = in.author_reach;
+  sig.engagement = in.engagement.likes + 2 * in.engagement.replies + 3 * in.engagement.shares;
+  sig.engagement_growth_per_hour = in.engagement_growth_per_hour;
+  sig.repeat_complaints = in.repeat_complaints;
+  sig.platform = std::string(in.platform);
+  sig.age = in.age;
+  Urgency u = ComputeUrgency(sig, weights_);
+  out.urgency = u.score;
+  out.priority = u.priority;
+  out.urgency_explanation = std::move(u.explanation);
+  return out;
+}
+
+}  // namespace odziv::sentiment

@@ -1,2 +1,0 @@
-// Replaced by the judging stage (issue: judging posts).
-namespace odziv::sentiment {}

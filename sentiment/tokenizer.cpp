@@ -1,0 +1,567 @@
+#include "sentiment/tokenizer.h"
+
+#include <utf8proc.h>
+
+#include <array>
+#include <cctype>
+#include <cstring>
+
+namespace odziv::sentiment {
+namespace {
+
+// How one code point folds. Built once for U+0000–U+052F (Latin, Greek, Cyrillic); everything above is
+// classified through utf8proc on the fly.
+struct Fold {
+  char out[4] = {0, 0, 0, 0};  // canonical ASCII (lower case); empty for non-letters
+  std::uint8_t length = 0;
+  bool letter = false;
+  bool digit = false;
+  bool upper = false;
+  bool cyrillic = false;
+  bool latin = false;
+  bool bcs_diacritic = false;  // č ć š ž đ and their Cyrillic letters ч ћ ш ж ђ џ
+  bool mark = false;           // combining mark: dropped, the letter before it stays
+  bool ignorable = false;      // format characters: zero-width joiners, bidi marks, BOM, soft hyphen
+};
+
+constexpr std::uint32_t kTableSize = 0x530;
+
+void SetOut(Fold& f, const char* s) {
+  std::size_t n = std::strlen(s);
+  std::memcpy(f.out, s, n);
+  f.length = static_cast<std::uint8_t>(n);
+}
+
+const char* CyrillicLower(std::uint32_t cp) {
+  switch (cp) {
+    case 0x430: return "a";  case 0x431: return "b";  case 0x432: return "v";  case 0x433: return "g";
+    case 0x434: return "d";  case 0x435: return "e";  case 0x436: return "z";  case 0x437: return "z";
+    case 0x438: return "i";  case 0x439: return "j";  case 0x43A: return "k";  case 0x43B: return "l";
+    case 0x43C: return "m";  case 0x43D: return "n";  case 0x43E: return "o";  case 0x43F: return "p";
+    case 0x440: return "r";  case 0x441: return "s";  case 0x442: return "t";  case 0x443: return "u";
+    case 0x444: return "f";  case 0x445: return "h";  case 0x446: return "c";  case 0x447: return "c";
+    case 0x448: return "s";  case 0x449: return "sc"; case 0x44A: return "";   case 0x44B: return "y";
+    case 0x44C: return "";   case 0x44D: return "e";  case 0x44E: return "ju"; case 0x44F: return "ja";
+    case 0x450: return "e";  case 0x451: return "e";  case 0x452: return "dj"; case 0x453: return "gj";
+    case 0x454: return "je"; case 0x455: return "dz"; case 0x456: return "i";  case 0x457: return "ji";
+    case 0x458: return "j";  case 0x459: return "lj"; case 0x45A: return "nj"; case 0x45B: return "c";
+    case 0x45C: return "kj"; case 0x45D: return "i";  case 0x45E: return "u";  case 0x45F: return "dz";
+    case 0x491: return "g";
+    default: return nullptr;
+  }
+}
+
+std::array<Fold, kTableSize> BuildTable() {
+  std::array<Fold, kTableSize> t{};
+  for (std::uint32_t cp = 0; cp < kTableSize; ++cp) {
+    Fold& f = t[cp];
+    auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      if (c >= 'a' && c <= 'z') { f.letter = f.latin = true; f.out[0] = c; f.length = 1; }
+      if (c >= 'A' && c <= 'Z') {
+        f.letter = f.latin = f.upper = true;
+        f.out[0] = static_cast<char>(c - 'A' + 'a');
+        f.length = 1;
+      }
+      if (c >= '0' && c <= '9') { f.digit = true; f.out[0] = c; f.length = 1; }
+      continue;
+    }
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME) { f.mark = true; continue; }
+    if (cat == UTF8PROC_CATEGORY_CF) { f.ignorable = true; continue; }
+    bool is_letter = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+                     cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
+                     cat == UTF8PROC_CATEGORY_LO;
+    if (cat == UTF8PROC_CATEGORY_ND) {
+      f.digit = true;
+      continue;  // non-ASCII digits stay as their UTF-8 (length 0 here means "copy as is")
+    }
+    if (!is_letter) continue;
+    f.letter = true;
+    f.upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    auto lower = static_cast<std::uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
+    if (cp >= 0x400) {
+      f.cyrillic = true;
+      if (const char* s = CyrillicLower(lower)) SetOut(f, s);
+      if (lower == 0x447 || lower == 0x45B || lower == 0x448 || lower == 0x436 || lower == 0x452 ||
+          lower == 0x45F)
+        f.bcs_diacritic = true;
+      if (f.length == 0 && !CyrillicLower(lower)) f.length = 0;  // other Cyrillic: copied as is
+      continue;
+    }
+    if (cp >= 0x370) continue;  // Greek and Coptic: copied as is (lower-cased)
+    f.latin = true;
+    // Latin with marks: decompose, strip the marks, fold case; keep the result if it is ASCII.
+    switch (lower) {
+      case 0x111: SetOut(f, "dj"); f.bcs_diacritic = true; continue;  // đ
+      case 0xDF: SetOut(f, "ss"); continue;
+      case 0xE6: SetOut(f, "ae"); continue;
+      case 0xF8: SetOut(f, "o"); continue;
+      case 0x142: SetOut(f, "l"); continue;
+      case 0x131: SetOut(f, "i"); continue;
+      case 0xFE: SetOut(f, "th"); continue;
+      case 0x153: SetOut(f, "oe"); continue;
+      case 0x1C6: case 0x1C5: case 0x1C4: SetOut(f, "dz"); f.bcs_diacritic = true; continue;  // ǆ
+      case 0x1C9: case 0x1C8: case 0x1C7: SetOut(f, "lj"); continue;
+      case 0x1CC: case 0x1CB: case 0x1CA: SetOut(f, "nj"); continue;
+      default: break;
+    }
+    if (lower == 0x10D || lower == 0x107 || lower == 0x161 || lower == 0x17E) f.bcs_diacritic = true;
+    utf8proc_uint8_t* mapped = nullptr;
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+    utf8proc_ssize_t m = utf8proc_map(buf, n, &mapped,
+                                      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                                                                     UTF8PROC_CASEFOLD | UTF8PROC_COMPAT));
+    if (m > 0 && m <= 3) {
+      bool ascii = true;
+      for (utf8proc_ssize_t k = 0; k < m; ++k)
+        if (mapped[k] >= 0x80 || !((mapped[k] >= 'a' && mapped[k] <= 'z'))) ascii = false;
+      if (ascii) {
+        std::memcpy(f.out, mapped, static_cast<std::size_t>(m));
+        f.length = static_cast<std::uint8_t>(m);
+      }
+    }
+    std::free(mapped);
+  }
+  return t;
+}
+
+// Built during static initialisation (utf8proc is plain C with static tables), so that lookups need no guard.
+const std::array<Fold, kTableSize> kTable = BuildTable();
+inline const std::array<Fold, kTableSize>& Table() { return kTable; }
+
+// Decodes one code point at s[i]; returns its length, or 0 for a malformed sequence (then cp = 0xFFFD).
+std::size_t Decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
+  auto c0 = static_cast<unsigned char>(s[i]);
+  if (c0 < 0x80) {
+    cp = c0;
+    return 1;
+  }
+  utf8proc_int32_t out = 0;
+  utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                        static_cast<utf8proc_ssize_t>(s.size() - i), &out);
+  if (n <= 0) {
+    cp = 0xFFFD;
+    return 0;
+  }
+  cp = static_cast<std::uint32_t>(out);
+  return static_cast<std::size_t>(n);
+}
+
+bool IsEmoji(std::uint32_t cp) {
+  if (cp >= 0x1F000 && cp <= 0x1FAFF) return !(cp >= 0x1F3FB && cp <= 0x1F3FF);  // skin tones dropped
+  if (cp >= 0x2600 && cp <= 0x27BF) return true;
+  if (cp >= 0x2B00 && cp <= 0x2BFF) return true;
+  if (cp >= 0x2300 && cp <= 0x23FF) return true;
+  return cp == 0x2122 || cp == 0x2139 || cp == 0x3030 || cp == 0x303D;
+}
+
+struct CharClass {
+  const Fold* fold = nullptr;  // for code points in the table
+  bool letter = false, digit = false, upper = false, mark = false, ignorable = false;
+  bool cyrillic = false, latin = false, diacritic = false;
+};
+
+CharClass Classify(std::uint32_t cp) {
+  CharClass c;
+  if (cp < kTableSize) {
+    const Fold& f = Table()[cp];
+    c.fold = &f;
+    c.letter = f.letter;
+    c.digit = f.digit;
+    c.upper = f.upper;
+    c.mark = f.mark;
+    c.ignorable = f.ignorable;
+    c.cyrillic = f.cyrillic;
+    c.latin = f.latin;
+    c.diacritic = f.bcs_diacritic || (f.latin && cp >= 0x80);
+    return c;
+  }
+  if (cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F)) {
+    c.ignorable = true;
+    return c;
+  }
+  auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  switch (cat) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: c.upper = true; [[fallthrough]];
+    case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: c.letter = true; break;
+    case UTF8PROC_CATEGORY_ND: c.digit = true; break;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_MC: c.mark = true; break;
+    case UTF8PROC_CATEGORY_CF: c.ignorable = true; break;
+    default: break;
+  }
+  if (cp >= 0x1E00 && cp <= 0x1EFF) c.latin = true;  // Latin Extended Additional
+  return c;
+}
+
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  utf8proc_uint8_t buf[4];
+  utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+// Appends the folded form of a letter or digit.
+void AppendFolded(std::string& out, std::uint32_t cp, const CharClass& c) {
+  if (c.fold && c.fold->length) {
+    out.append(c.fold->out, c.fold->length);
+    return;
+  }
+  AppendUtf8(out, static_cast<std::uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))));
+}
+
+bool StartsWithNoCase(std::string_view s, std::size_t i, std::string_view prefix) {
+  if (s.size() - i < prefix.size()) return false;
+  for (std::size_t k = 0; k < prefix.size(); ++k) {
+    char a = s[i + k];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (a != prefix[k]) return false;
+  }
+  return true;
+}
+
+bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Recognises an ASCII emoticon at s[i]; returns its length (0 if none) and its canonical key.
+std::size_t MatchEmoticon(std::string_view s, std::size_t i, char key[4], std::size_t& key_len) {
+  auto at = [&](std::size_t k) -> char { return i + k < s.size() ? s[i + k] : '\0'; };
+  auto boundary = [&](std::size_t k) {
+    char c = at(k);
+    return c == '\0' || IsSpaceByte(c) || c == '.' || c == ',' || c == '!' || c == '?' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  char c = at(0);
+  if (c == '<' && at(1) == '3') {
+    std::size_t n = 2;
+    while (at(n) == '3') ++n;
+    std::memcpy(key, "<3", 2);
+    key_len = 2;
+    return n;
+  }
+  if (c == '<' && at(1) == '/' && at(2) == '3') {
+    std::memcpy(key, "</3", 3);
+    key_len = 3;
+    return 3;
+  }
+  if (c == '^' && (at(1) == '^' || ((at(1) == '_' || at(1) == '.') && at(2) == '^'))) {
+    std::memcpy(key, "^^", 2);
+    key_len = 2;
+    return at(1) == '^' ? 2 : 3;
+  }
+  if ((c == '(' || c == ')') && (at(1) == ':') && boundary(2) && (i == 0 || IsSpaceByte(s[i - 1]))) {
+    key[0] = ':';
+    key[1] = c == '(' ? ')' : '(';
+    key_len = 2;
+    return 2;
+  }
+  if (c != ':' && c != ';' && c != '=') return 0;
+  std::size_t k = 1;
+  bool tear = false;
+  if (at(k) == '\'') { tear = true; ++k; }
+  if (at(k) == '-' || at(k) == 'o' || at(k) == '^') ++k;
+  char m = at(k);
+  char canon;
+  switch (m) {
+    case ')': case ']': case '3': case '>': canon = ')'; break;
+    case '(': case '[': case '<': canon = '('; break;
+    case 'D': canon = 'd'; break;  // letters in lower case, as FoldKey writes lexicon entries
+    case 'P': case 'p': canon = 'p'; break;
+    case '/': case '\\': case '|': case 'S': canon = '/'; break;
+    case '*': canon = '*'; break;
+    case 'O': case 'o': canon = 'o'; break;
+    default: return 0;
+  }
+  if (c == '=' && canon != ')' && canon != '(' && canon != 'd') return 0;
+  std::size_t n = k + 1;
+  while (at(n) == m) ++n;
+  // ":D" and ":P" must not run into a word ("a:Pa"); ":/" must not be a URL scheme.
+  if ((canon == 'd' || canon == 'p' || canon == 'o' || canon == '/') && !boundary(n)) return 0;
+  key_len = 0;
+  key[key_len++] = c == ';' ? ';' : ':';
+  if (tear) key[key_len++] = '\'';
+  key[key_len++] = canon;
+  return n;
+}
+
+}  // namespace
+
+void SqueezeRuns(std::string_view key, std::string& out) {
+  out.clear();
+  for (char c : key)
+    if (out.empty() || out.back() != c) out.push_back(c);
+}
+
+void Tokenize(std::string_view text, TokenizedText& out) {
+  out.Clear();
+  TextStats& st = out.stats;
+  if (text.size() > kMaxTextBytes) {
+    std::size_t cut = kMaxTextBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut);
+    st.truncated = true;
+  }
+  const std::size_t n = text.size();
+
+  // The word being built.
+  bool in_word = false;
+  Token cur;
+  int word_letters = 0, word_upper = 0, word_digits = 0, run = 0;
+  char last = 0;
+
+  auto finish_word = [&](std::size_t end) {
+    if (!in_word) return;
+    in_word = false;
+    cur.key_length = static_cast<std::uint32_t>(out.keys.size() - cur.key_offset);
+    cur.source_length = static_cast<std::uint32_t>(end - cur.source_offset);
+    if (cur.key_length == 0 || out.tokens.size() >= kMaxTokens) {
+      out.keys.resize(cur.key_offset);
+      return;
+    }
+    if (cur.kind == TokenKind::kWord && word_letters == 0 && word_digits > 0) cur.kind = TokenKind::kNumber;
+    cur.all_caps = word_letters >= 2 && word_upper == word_letters;
+    out.tokens.push_back(cur);
+  };
+  auto start_word = [&](std::size_t at, TokenKind kind) {
+    in_word = true;
+    cur = Token{};
+    cur.kind = kind;
+    cur.key_offset = static_cast<std::uint32_t>(out.keys.size());
+    cur.source_offset = static_cast<std::uint32_t>(at);
+    word_letters = word_upper = word_digits = run = 0;
+    last = 0;
+  };
+  auto push_simple = [&](TokenKind kind, std::size_t at, std::size_t len, std::string_view key) {
+    if (out.tokens.size() >= kMaxTokens) return;
+    Token t;
+    t.kind = kind;
+    t.key_offset = static_cast<std::uint32_t>(out.keys.size());
+    t.key_length = static_cast<std::uint32_t>(key.size());
+    t.source_offset = static_cast<std::uint32_t>(at);
+    t.source_length = static_cast<std::uint32_t>(len);
+    out.keys.append(key);
+    out.tokens.push_back(t);
+  };
+  auto word_char_at = [&](std::size_t at) {
+    if (at >= n) return false;
+    std::uint32_t cp2;
+    if (Decode(text, at, cp2) == 0) return false;
+    CharClass c2 = Classify(cp2);
+    return c2.letter || c2.digit;
+  };
+
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: ASCII letters and digits, most of every post.
+    {
+      auto b = static_cast<unsigned char>(text[i]);
+      bool lower = b >= 'a' && b <= 'z', upper = b >= 'A' && b <= 'Z', digit = b >= '0' && b <= '9';
+      if (lower || upper || digit) {
+        if (!in_word) start_word(i, TokenKind::kWord);
+        char ch = static_cast<char>(upper ? b - 'A' + 'a' : b);
+        if (digit) {
+          ++word_digits;
+        } else {
+          ++word_letters;
+          ++st.latin_letters;
+          if (upper) { ++word_upper; ++st.upper_letters; }
+        }
+        if (ch == last && !digit) {
+          if (++run >= 3) {
+            cur.elongated = true;
+            ++i;
+            continue;
+          }
+        } else {
+          last = ch;
+          run = 1;
+        }
+        out.keys.push_back(ch);
+        ++i;
+        continue;
+      }
+    }
+    std::uint32_t cp;
+    std::size_t len = Decode(text, i, cp);
+    if (len == 0) {  // malformed: counted, acts as a separator
+      ++st.invalid_utf8;
+      finish_word(i);
+      ++i;
+      continue;
+    }
+    CharClass c = Classify(cp);
+    if (c.ignorable) {
+      ++st.format_chars;
+      i += len;
+      continue;
+    }
+    if (c.mark) {
+      if (in_word) cur.diacritics = true;
+      i += len;
+      continue;
+    }
+    if (c.letter || c.digit) {
+      if (!in_word) start_word(i, TokenKind::kWord);
+      if (c.letter) {
+        ++word_letters;
+        if (c.upper) { ++word_upper; ++st.upper_letters; }
+        if (c.cyrillic) ++st.cyrillic_letters;
+        else if (c.latin) ++st.latin_letters;
+        else ++st.other_letters;
+        if (c.diacritic) { cur.diacritics = true; ++st.bcs_diacritics; }
+      } else {
+        ++word_digits;
+      }
+      std::size_t before = out.keys.size();
+      AppendFolded(out.keys, cp, c);
+      // Cut runs of one repeated character to two.
+      if (out.keys.size() == before + 1) {
+        char ch = out.keys.back();
+        if (ch == last && c.letter) {
+          if (++run >= 3) {
+            out.keys.pop_back();
+            cur.elongated = true;
+          }
+        } else {
+          last = ch;
+          run = 1;
+        }
+      } else {
+        last = 0;
+        run = 0;
+      }
+      i += len;
+      continue;
+    }
+    // Apostrophes inside a word ("don't", "it’s").
+    if ((cp == '\'' || cp == 0x2019) && in_word && cur.kind == TokenKind::kWord && word_char_at(i + len)) {
+      out.keys.push_back('\'');
+      last = 0;
+      i += len;
+      continue;
+    }
+    finish_word(i);
+    if (cp < 0x80) {
+      char ch = static_cast<char>(cp);
+      if ((ch == 'h' || ch == 'H' || ch == 'w' || ch == 'W')) {
+        // unreachable: letters are handled above; URLs start inside words and are caught below
+      }
+      if (ch == '#' && word_char_at(i + 1)) {
+        start_word(i, TokenKind::kHashtag);
+        ++i;
+        continue;
+      }
+      if (ch == '@' && word_char_at(i + 1)) {
+        std::size_t j = i + 1;
+        while (j < n && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_' ||
+                         (text[j] == '.' && j + 1 < n && std::isalnum(static_cast<unsigned char>(text[j + 1])))))
+          ++j;
+        std::string handle(text.substr(i + 1, j - i - 1));
+        for (char& h : handle) h = static_cast<char>(std::tolower(static_cast<unsigned char>(h)));
+        if (!handle.empty()) push_simple(TokenKind::kMention, i, j - i, handle);
+        i = j > i + 1 ? j : i + 1;
+        continue;
+      }
+      // HTML entities that platforms leave in text ("&lt;3", "&amp;"): a heart, or a separator.
+      if (ch == '&') {
+        if (StartsWithNoCase(text, i, "&lt;3")) {
+          std::size_t j = i + 5;
+          while (j < n && text[j] == '3') ++j;
+          push_simple(TokenKind::kEmoticon, i, j - i, "<3");
+          i = j;
+          continue;
+        }
+        bool entity = false;
+        for (std::string_view e : {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "&apos;", "&nbsp;"})
+          if (StartsWithNoCase(text, i, e)) {
+            i += e.size();
+            entity = true;
+            break;
+          }
+        if (entity) continue;
+      }
+      char key[4];
+      std::size_t key_len = 0;
+      if (std::size_t m = MatchEmoticon(text, i, key, key_len)) {
+        push_simple(TokenKind::kEmoticon, i, m, std::string_view(key, key_len));
+        i += m;
+        continue;
+      }
+      if (ch == '!' || ch == '?' || ch == '.' || ch == ',' || ch == ';' || ch == ':' || ch == '(' ||
+          ch == ')' || ch == '-') {
+        std::size_t j = i;
+        while (j < n && text[j] == ch) {
+          if (ch == '!') ++st.exclamations;
+          if (ch == '?') ++st.questions;
+          ++j;
+        }
+        push_simple(TokenKind::kPunct, i, j - i, std::string_view(&ch, 1));
+        i = j;
+        continue;
+      }
+      i += 1;
+      continue;
+    }
+    if (cp == 0x2026 || cp == 0x2013 || cp == 0x2014) {  // … – — are clause boundaries too
+      push_simple(TokenKind::kPunct, i, len, cp == 0x2026 ? "." : "-");
+      i += len;
+      continue;
+    }
+    if (IsEmoji(cp) || utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_SO) {
+      std::string_view bytes = text.substr(i, len);
+      if (cp == 0x2764 || cp == 0x2665) bytes = "\xE2\x9D\xA4";  // every red heart is one key
+      push_simple(TokenKind::kEmoji, i, len, bytes);
+      i += len;
+      continue;
+    }
+    i += len;  // other symbols and spaces separate tokens
+  }
+  finish_word(n);
+
+  // URLs: the tokenizer above splits "https://t.co/x" into words; fold them back into one token.
+  // Cheaper than recognising them inline, and rare.
+  for (std::size_t t = 0; t < out.tokens.size(); ++t) {
+    Token& tok = out.tokens[t];
+    if (tok.kind != TokenKind::kWord) continue;
+    std::size_t at = tok.source_offset;
+    if (!(StartsWithNoCase(text, at, "http://") || StartsWithNoCase(text, at, "https://") ||
+          StartsWithNoCase(text, at, "www."))) continue;
+    std::size_t end = at;
+    while (end < n && !IsSpaceByte(text[end])) ++end;
+    std::size_t last_tok = t;
+    while (last_tok + 1 < out.tokens.size() && out.tokens[last_tok + 1].source_offset < end) ++last_tok;
+    tok.kind = TokenKind::kUrl;
+    tok.source_length = static_cast<std::uint32_t>(end - at);
+    tok.key_offset = static_cast<std::uint32_t>(out.keys.size());
+    tok.key_length = 3;
+    tok.all_caps = false;
+    out.keys.append("url");
+    out.tokens.erase(out.tokens.begin() + static_cast<std::ptrdiff_t>(t + 1),
+                     out.tokens.begin() + static_cast<std::ptrdiff_t>(last_tok + 1));
+  }
+}
+
+std::string FoldKey(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::uint32_t cp;
+    std::size_t len = Decode(text, i, cp);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    CharClass c = Classify(cp);
+    if (c.ignorable || c.mark) {
+      i += len;
+      continue;
+    }
+    if (c.letter || c.digit) AppendFolded(out, cp, c);
+    else if (cp == 0x2665) out.append("\xE2\x9D\xA4");
+    else if (cp == 0x2019) out.push_back('\'');
+    else out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace odziv::sentiment

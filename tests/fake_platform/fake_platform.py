@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""fake_platform: a loopback stand-in for the platform APIs odziv polls, for tests, load tests and the demo.
+
+It serves recorded responses (tests/data/<platform>/…) at the paths they were recorded at, pages through
+them, injects faults on command, records every request it receives and can generate synthetic traffic.
+
+    python3 tests/fake_platform/fake_platform.py --data tests/data [--port 0] [--port-file F] [--load x/a.json …]
+                                                 [--routes tests/fake_platform/recorded.json]
+
+--routes loads a JSON file {"routes": [...]} whose entries are /_fake/route bodies or {"load": "<cassette>"};
+recorded.json serves every recording at once (see docs/platforms.md for the matching source settings).
+
+Once listening it prints one line "READY http://127.0.0.1:<port>" on stdout (and writes the port to
+--port-file), so callers wait for that line instead of sleeping. Standard library only.
+
+Control API (JSON bodies; every other path is a platform endpoint):
+  POST /_fake/load      {"file": "x/tweepy__….json"}: every interaction of a recorded cassette becomes a route
+                        (method, path, and the recorded query parameters as the match)
+  POST /_fake/route     {"method": "GET", "path": "/v19.0/1/feed", "match": {"after": "X"}, "status": 200,
+                         "headers": {…}, "body": <JSON value or text> | "body_file": "facebook/….json",
+                         "times": N (optional: serve N times, then fall through)}
+                        The route whose match has the most parameters (all present in the request) wins; a
+                        later route with the same method, path and match replaces the earlier one.
+                        A route with an ETag / Last-Modified header answers 304 to a request that sends it back.
+  POST /_fake/routes    {"file": "/abs/path/recorded.json"}: as --routes
+  POST /_fake/fault     {"kind": …, "path": "/2/tweets" (prefix, optional), "method": (optional), "times": 1}
+                        kinds: "rate_limit" {"platform": x|mastodon|meta|google|reddit|bluesky|generic,
+                                             "retry_after": 30, "reset_epoch": (optional absolute epoch)}
+                               "expired_token" {"platform": …}
+                               "status" {"status": 500|503|…, "headers": {…}, "body": …}
+                               "slow" {"delay_ms": 2000}       (then the normal answer)
+                               "truncate"   (Content-Length of the whole body, half of it sent, then closed)
+                               "malformed"  (half of the body, with a matching Content-Length)
+                               "garbage"    (200 with an HTML page)
+                               "reset"      (connection closed without an answer)
+  POST /_fake/synthetic {"platform": "x"|"mastodon"|"rss", "path": …, "rate_per_second": 5, "seed": 1,
+                         "start_epoch": (optional), "total": (optional cap)}: GETs of `path` answer with
+                        generated posts, rate_per_second of them per second of wall time since start, paged
+                        as the platform pages (see synthetic.py)
+  GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body"}]
+  POST /_fake/reset     forget routes, faults, synthetic feeds and requests
+  POST /_fake/gzip      {"enabled": true|false}: compress answers for clients that accept gzip (default on)
+"""
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import synthetic  # noqa: E402
+
+
+class State:
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.lock = threading.Lock()
+        self.reset()
+        self.gzip = True
+
+    def reset(self):
+        self.routes = []      # dicts: method, path, match, status, headers, body (bytes), times
+        self.faults = []
+        self.requests = []
+        self.synthetic = {}   # path -> synthetic.Feed
+
+    def read_data(self, relative):
+        path = os.path.normpath(os.path.join(self.data_dir, relative))
+        if not path.startswith(os.path.normpath(self.data_dir) + os.sep):
+            raise ValueError("body_file must stay inside the data directory")
+        with open(path, "rb") as f:
+            return f.read()
+
+    def add_route(self, route):
+        key = (route["method"], route["path"], tuple(sorted(route["match"].items())))
+        self.routes = [r for r in self.routes
+                       if (r["method"], r["path"], tuple(sorted(r["match"].items()))) != key]
+        self.routes.append(route)
+
+    def load_cassette(self, relative):
+        doc = json.loads(self.read_data(relative))
+        count = 0
+        for interaction in doc.get("interactions", []):
+            req, resp = interaction["request"], interaction["response"]
+            url = urllib.parse.urlsplit(req["uri"])
+            match = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+            body = resp.get("body")
+            if resp.get("body_format") == "json":
+                body = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            elif body is None:
+                body = b""
+            else:
+                body = body.encode("utf-8")
+            self.add_route({"method": req["method"].upper(), "path": url.path, "match": match,
+                            "status": resp["status"], "headers": dict(resp.get("headers", {})),
+                            "body": body, "times": None})
+            count += 1
+        return count
+
+    def route_from(self, args):
+        """A route from a /_fake/route body (or --routes entry)."""
+        body = self.read_data(args["body_file"]) if "body_file" in args else encode_body(args.get("body"))
+        return {"method": args.get("method", "GET").upper(), "path": args["path"],
+                "match": {k: str(v) for k, v in args.get("match", {}).items()},
+                "status": int(args.get("status", 200)), "headers": args.get("headers", {}),
+                "body": body, "times": args.get("times")}
+
+    def load_routes(self, path):
+        with open(path, "rb") as f:
+            doc = json.load(f)
+        for entry in doc["routes"]:
+            if "load" in entry:
+                self.load_cassette(entry["load"])
+            else:
+                self.add_route(self.route_from(entry))
+
+    def find_route(self, method, path, query):
+        best = None
+        for r in self.routes:
+            if r["method"] != method or r["path"] != path:
+                continue
+            if r["times"] is not None and r["times"] <= 0:
+                continue
+            if all(query.get(k) == v for k, v in r["match"].items()):
+                if best is None or len(r["match"]) >= len(best["match"]):
+                    best = r
+        return best
+
+    def take_fault(self, method, path):
+        for f in self.faults:
+            if f.get("method") and f["method"] != method:
+                continue
+            if f.get("path") and not path.startswith(f["path"]):
+                continue
+            f["times"] -= 1
+            if f["times"] <= 0:
+                self.faults.remove(f)
+            return f
+        return None
+
+
+def rate_limit_answer(fault):
+    """The 429 (or Meta's / Google's equivalent) exactly as each platform sends it (PLATFORMS.md §2.1)."""
+    platform = fault.get("platform", "generic")
+    wait = int(fault.get("retry_after", 30))
+    reset = int(fault.get("reset_epoch", time.time() + wait))
+    if platform == "x":
+        return 429, {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset),
+                     "content-type": "application/problem+json"}, \
+            {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+    if platform == "mastodon":
+        iso = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(reset)) + ".000000Z"
+        return 429, {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": iso}, \
+            {"error": "Too many requests"}
+    if platform == "bluesky":
+        return 429, {"RateLimit-Limit": "3000", "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset),
+                     "RateLimit-Policy": "3000;w=300"}, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}
+    if platform == "reddit":
+        return 429, {"x-ratelimit-used": "100", "x-ratelimit-remaining": "0.0", "x-ratelimit-reset": str(wait)}, \
+            {"message": "Too Many Requests", "error": 429}
+    if platform == "meta":
+        code = int(fault.get("code", 4))
+        usage = {"1234": [{"type": "pages", "call_count": 100, "total_cputime": 30, "total_time": 40,
+                           "estimated_time_to_regain_access": max(1, wait // 60)}]}
+        return 400, {"X-App-Usage": json.dumps({"call_count": 100, "total_time": 40, "total_cputime": 30}),
+                     "X-Business-Use-Case-Usage": json.dumps(usage)}, \
+            {"error": {"message": "(#%d) Application request limit reached" % code, "type": "OAuthException",
+                       "is_transient": True, "code": code, "fbtrace_id": "AbCdEfGh"}}
+    if platform == "google":
+        reason = fault.get("reason", "quotaExceeded")
+        return 403, {}, {"error": {"code": 403, "message": "The request cannot be completed because you have "
+                                   "exceeded your <a href=\"/youtube/v3/getting-started#quota\">quota</a>.",
+                                   "errors": [{"message": "quota", "domain": "youtube.quota", "reason": reason}]}}
+    return 429, {"Retry-After": str(wait)}, "Too Many Requests"
+
+
+def expired_token_answer(fault):
+    platform = fault.get("platform", "generic")
+    if platform == "x":
+        return 401, {}, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
+    if platform == "mastodon":
+        return 401, {}, {"error": "The access token is invalid"}
+    if platform == "meta":
+        return 400, {}, {"error": {"message": "Error validating access token: Session has expired.",
+                                   "type": "OAuthException", "code": 190, "error_subcode": 463,
+                                   "fbtrace_id": "AbCdEfGh"}}
+    if platform == "google":
+        return 401, {}, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                   "status": "UNAUTHENTICATED"}}
+    if platform == "bluesky":
+        return 400, {}, {"error": "ExpiredToken", "message": "Token has expired"}
+    return 401, {}, "Unauthorized"
+
+
+def encode_body(body):
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake_platform/1"
+
+    def log_message(self, fmt, *args):  # quiet: tests read requests through /_fake/requests
+        pass
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def do_PUT(self):
+        self.handle_any()
+
+    def do_DELETE(self):
+        self.handle_any()
+
+    def handle_any(self):
+        state = self.server.state
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_fake/"):
+            return self.control(state, url, body)
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        with state.lock:
+            state.requests.append({"method": self.command, "path": url.path, "query": url.query,
+                                   "headers": {k: v for k, v in self.headers.items()},
+                                   "body": body.decode("utf-8", "replace")})
+            fault = state.take_fault(self.command, url.path)
+            feed = state.synthetic.get(url.path) if self.command == "GET" else None
+            route = None if feed else state.find_route(self.command, url.path, query)
+            if route is not None and route["times"] is not None:
+                route["times"] -= 1
+        if fault is not None:
+            kind = fault["kind"]
+            if kind == "rate_limit":
+                return self.send(*rate_limit_answer(fault))
+            if kind == "expired_token":
+                return self.send(*expired_token_answer(fault))
+            if kind == "status":
+                return self.send(int(fault.get("status", 500)), fault.get("headers", {}),
+                                 fault.get("body", "Internal Server Error"))
+            if kind == "reset":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return None
+            if kind == "garbage":
+                return self.send(200, {"Content-Type": "text/html"}, "<html><body>Oops</body></html>")
+            if kind == "slow":
+                time.sleep(int(fault.get("delay_ms", 2000)) / 1000.0)
+            # truncate / malformed fall through to the normal answer, cut below.
+        if feed is not None:
+            status, headers, answer = feed.answer(query, time.time())
+        elif route is None:
+            status, headers, answer = 404, {"Content-Type": "application/json"}, \
+                {"error": "fake_platform has no route for %s %s" % (self.command, url.path)}
+        else:
+            status, headers, answer = route["status"], dict(route["headers"]), route["body"]
+            etag = next((v for k, v in headers.items() if k.lower() == "etag"), None)
+            modified = next((v for k, v in headers.items() if k.lower() == "last-modified"), None)
+            if (etag and self.headers.get("If-None-Match") == etag) or \
+                    (modified and not etag and self.headers.get("If-Modified-Since") == modified):
+                keep = {k: v for k, v in headers.items() if k.lower() in ("etag", "last-modified")}
+                return self.send(304, keep, b"")
+        if fault is not None and fault["kind"] in ("truncate", "malformed"):
+            data = encode_body(answer)
+            return self.send(status, headers, data[: len(data) // 2],
+                             claimed_length=len(data) if fault["kind"] == "truncate" else None)
+        return self.send(status, headers, answer)
+
+    def send(self, status, headers, body, claimed_length=None):
+        data = encode_body(body)
+        headers = dict(headers)
+        if not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json; charset=utf-8" if data[:1] in (b"{", b"[") else "text/plain"
+        compress = (claimed_length is None and status != 304 and self.server.state.gzip and len(data) > 0
+                    and "gzip" in (self.headers.get("Accept-Encoding") or ""))
+        if compress:
+            data = gzip.compress(data)
+        self.send_response(status)
+        for k, v in headers.items():
+            if k.lower() in ("content-length", "content-encoding", "transfer-encoding", "connection"):
+                continue
+            self.send_header(k, v)
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+        if "date" not in (k.lower() for k in headers):
+            self.send_header("Date", formatdate(usegmt=True))
+        self.send_header("Content-Length", str(claimed_length if claimed_length is not None else len(data)))
+        if claimed_length is not None:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD" and status != 304:
+            self.wfile.write(data)
+        self.wfile.flush()
+        return None
+
+    def control(self, state, url, body):
+        try:
+            args = json.loads(body) if body else {}
+            with state.lock:
+                if url.path == "/_fake/requests":
+                    return self.send(200, {}, state.requests)
+                if url.path == "/_fake/reset":
+                    state.reset()
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/load":
+                    return self.send(200, {}, {"routes": state.load_cassette(args["file"])})
+                if url.path == "/_fake/route":
+                    state.add_route(state.route_from(args))
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/routes":
+                    state.load_routes(args["file"])
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/fault":
+                    fault = dict(args)
+                    fault["times"] = int(fault.get("times", 1))
+                    state.faults.append(fault)
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/synthetic":
+                    feed = synthetic.Feed(args, time.time())
+                    state.synthetic[args["path"]] = feed
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/gzip":
+                    state.gzip = bool(args.get("enabled", True))
+                    return self.send(200, {}, {"ok": True})
+            return self.send(404, {}, {"error": "unknown control path " + url.path})
+        except Exception as e:  # a test's mistake: say what it was
+            return self.send(400, {}, {"error": "%s: %s" % (type(e).__name__, e)})
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Clients that time out on a "slow" fault close their end: expected, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0: chosen by the OS")
+    parser.add_argument("--port-file", help="write the port here once listening")
+    parser.add_argument("--load", action="append", default=[], help="cassette to serve, relative to --data")
+    parser.add_argument("--routes", action="append", default=[], help="JSON file of routes (see recorded.json)")
+    args = parser.parse_args()
+    state = State(os.path.abspath(args.data))
+    for f in args.load:
+        state.load_cassette(f)
+    for f in args.routes:
+        state.load_routes(f)
+    server = Server((args.host, args.port), Handler)
+    server.state = state
+    port = server.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.replace(tmp, args.port_file)
+    print("READY http://%s:%d" % (args.host, port), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
