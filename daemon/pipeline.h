@@ -3,7 +3,8 @@
 // no work: a post stored but not judged is judged after the restart. The scheduler calls OnPoll after every
 // poll; the daemon's loop calls Tick on a timer (judging what is pending, then the SLA watchdog).
 //
-// The judge is a function until the sentiment stage lands in the daemon; PlaceholderJudge stands in.
+// The judge is a function (daemon/post_judge.h makes the real one from sentiment/), so that tests can judge
+// by hand.
 #pragma once
 
 #include <chrono>
@@ -23,8 +24,8 @@ namespace odziv::daemon {
 
 using Judge = std::function<Assessment(const StoredPost&)>;
 
-// Until sentiment/ is wired in: reviews of 1–2★ are negative P2, 3★ neutral, others neutral P4, so that
-// the star rule of triage already works. Says so in model_version ("placeholder").
+// A judge by stars alone, for tests that need predictable judgements: reviews of 1–2★ are negative P2,
+// 3★ neutral, others neutral P4. Says so in model_version ("placeholder").
 Assessment PlaceholderJudge(const StoredPost& post);
 
 struct PipelineReport {

@@ -21,6 +21,7 @@
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/pipeline.h"
+#include "daemon/post_judge.h"
 #include "daemon/scheduler.h"
 #include "daemon/systemd_notifier.h"
 
@@ -123,7 +124,14 @@ int RunRunCommand(CommandIo& io) {
     log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
   }
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  Pipeline pipeline(**store, PlaceholderJudge, ConnectorReplyFinder(**store, *http, clock));
+  auto judge = MakePostJudge(clock);
+  if (!judge) {
+    scheduler.Stop();
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    return ReportError(io, judge.error());
+  }
+  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock));
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
