@@ -18,21 +18,6 @@ namespace {
 
 using web::json::value;
 
-// "2026-11-01", "2026-11-01T10:00:00Z", or an age ("90m", "24h", "7d") before `now`.
-std::optional<Timestamp> ParseSinceArg(const std::string& text, Timestamp now) {
-  if (auto t = ParseIsoTimestamp(text)) return t;
-  if (auto day = ParseIsoTimestamp(text + "T00:00:00Z")) return day;
-  if (text.size() < 2) return std::nullopt;
-  long n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
-  if (ec != std::errc() || end != text.data() + text.size() - 1 || n < 0) return std::nullopt;
-  switch (text.back()) {
-    case 'm': return now - std::chrono::minutes(n);
-    case 'h': return now - std::chrono::hours(n);
-    case 'd': return now - std::chrono::days(n);
-    default: return std::nullopt;
-  }
-}
 
 int Unanswered(CommandIo& io) {
   std::string db, brand_slug, since_text, now_text;
@@ -58,7 +43,7 @@ int Unanswered(CommandIo& io) {
     return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   }
   if (vm.count("since")) {
-    query.since = ParseSinceArg(since_text, query.now);
+    query.since = ParseSinceArgument(since_text, query.now);
     if (!query.since)
       return UsageError(io, fmt::format("--since '{}' is not a date-time or an age like 24h", since_text));
   }

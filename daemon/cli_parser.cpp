@@ -1,5 +1,6 @@
 #include "daemon/cli_parser.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <ostream>
@@ -20,6 +21,21 @@ void AddDbOption(CommandSpec& spec, std::string& db_path) {
 
 void AddJsonOption(CommandSpec& spec, bool& json) {
   spec.options.add_options()("json", po::bool_switch(&json), "print one JSON document (see docs/cli.md)");
+}
+
+std::optional<Timestamp> ParseSinceArgument(const std::string& text, Timestamp now) {
+  if (auto t = ParseIsoTimestamp(text)) return t;
+  if (text.size() < 2) return std::nullopt;
+  long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc() || end != text.data() + text.size() - 1 || n < 0) return std::nullopt;
+  switch (text.back()) {
+    case 's': return now - std::chrono::seconds(n);
+    case 'm': return now - std::chrono::minutes(n);
+    case 'h': return now - std::chrono::hours(n);
+    case 'd': return now - std::chrono::days(n);
+    default: return std::nullopt;
+  }
 }
 
 int UsageError(CommandIo& io, std::string_view message) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/timestamp.h"
 #include "daemon/command.h"
 
 namespace odziv::daemon {
@@ -34,6 +35,10 @@ void AddJsonOption(CommandSpec& spec, bool& json);
 
 // The default database path: $ODZIV_DB, else /var/lib/odziv/odziv.db (the systemd unit's StateDirectory).
 std::string DefaultDbPath();
+
+// A --since value: a date (2026-11-01), a date-time (2026-11-01T10:00:00Z) or an age before `now` ("90s",
+// "90m", "24h", "7d"). nullopt when it is none of these.
+std::optional<Timestamp> ParseSinceArgument(const std::string& text, Timestamp now);
 
 // Prints the usage line and "see … --help" on io.err and returns 2.
 int UsageError(CommandIo& io, std::string_view message);

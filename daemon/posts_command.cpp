@@ -18,21 +18,6 @@ namespace {
 
 using web::json::value;
 
-// "2026-11-01", "2026-11-01T10:00:00Z", or a relative "90m", "24h", "7d" before now.
-std::optional<Timestamp> ParseSince(const std::string& text, Timestamp now) {
-  if (auto t = ParseIsoTimestamp(text)) return t;
-  if (text.size() < 2) return std::nullopt;
-  long n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
-  if (ec != std::errc() || end != text.data() + text.size() - 1 || n < 0) return std::nullopt;
-  switch (text.back()) {
-    case 's': return now - std::chrono::seconds(n);
-    case 'm': return now - std::chrono::minutes(n);
-    case 'h': return now - std::chrono::hours(n);
-    case 'd': return now - std::chrono::days(n);
-    default: return std::nullopt;
-  }
-}
 
 std::string OneLine(std::string_view text, std::size_t max_chars) {
   std::string out;
@@ -85,7 +70,7 @@ int RunPostsCommand(CommandIo& io) {
   filter.include_deleted = !no_deleted;
   if (vm.count("before")) filter.before_id = before;
   if (vm.count("since")) {
-    filter.since = ParseSince(since, SystemClock().Now());
+    filter.since = ParseSinceArgument(since, SystemClock().Now());
     if (!filter.since) return UsageError(io, fmt::format("--since '{}' is not a date-time or an age like 24h", since));
   }
   auto store = OpenStoreForCli(db);
