@@ -115,6 +115,8 @@ struct Alert {
   std::string payload = "{}";  // JSON object text
   std::string status = "pending";
   Timestamp created_at{};
+  int attempts = 0;        // delivery attempts so far
+  std::string last_error;  // why the last attempt failed; empty when none did
 };
 
 // What goes with a case change, in the same transaction: its audit event, posts that join the case, and

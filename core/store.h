@@ -162,6 +162,13 @@ class Store {
   // Audit events whose subject is `subject` ("case:12"), oldest first.
   [[nodiscard]] virtual Result<std::vector<AuditEvent>> ListAuditEvents(std::string_view subject) = 0;
   [[nodiscard]] virtual Result<std::vector<Alert>> ListAlerts(std::optional<std::int64_t> case_id) = 0;  // by id
+  // The alert outbox's delivery side: pending alerts whose next attempt is due at `now`, oldest first.
+  [[nodiscard]] virtual Result<std::vector<Alert>> ListDueAlerts(Timestamp now, std::size_t limit) = 0;
+  // Records one delivery attempt (attempts + 1): `status` "sent" (sent_at = now), "pending" (tried again at
+  // `next_attempt_at`) or "failed" (given up; `error` says why). kNotFound for an unknown id.
+  [[nodiscard]] virtual Status RecordAlertAttempt(std::int64_t alert_id, std::string_view status,
+                                                  std::optional<Timestamp> next_attempt_at, std::string_view error,
+                                                  Timestamp now) = 0;
   // Posts with their newest assessment and case, oldest id first, the brand's own posts left out.
   [[nodiscard]] virtual Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) = 0;
   // A post of the brand by platform and external id (kNotFound).

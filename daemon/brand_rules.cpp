@@ -6,6 +6,8 @@
 #include <array>
 #include <exception>
 
+#include "core/secret.h"
+
 namespace odziv::daemon {
 namespace {
 
@@ -260,13 +262,46 @@ Result<BrandRules> LoadBrandRules(const Brand& brand) {
   return rules;
 }
 
+namespace {
+
+// "routes" (daemon/alert_dispatcher.h): each a known type, and every credential a secret reference, so
+// that a pasted webhook URL or password never reaches the database or an export.
+std::optional<std::string> CheckRoutes(const std::string& settings) {
+  web::json::value doc;
+  try {
+    doc = web::json::value::parse(settings.empty() ? "{}" : settings);
+  } catch (const std::exception&) {
+    return std::nullopt;  // LoadBrandRules reports it
+  }
+  if (!doc.is_object() || !doc.has_field("routes")) return std::nullopt;
+  const auto& routes = doc.at("routes");
+  if (!routes.is_object()) return "settings.routes must be an object of named routes";
+  for (const auto& [name, route] : routes.as_object()) {
+    const std::string where = "settings.routes." + name;
+    if (!route.is_object() || !route.has_field("type") || !route.at("type").is_string())
+      return where + " must be an object with a \"type\"";
+    const std::string type = route.at("type").as_string();
+    if (type != "slack" && type != "email" && type != "webhook")
+      return where + ".type must be \"slack\", \"email\" or \"webhook\"";
+    for (const char* key : {"webhook_url", "password", "secret"}) {
+      if (!route.has_field(key)) continue;
+      const auto& v = route.at(key);
+      if (!v.is_string() || !IsSecretReference(v.as_string()))
+        return where + "." + key + " must be a secret reference (env:NAME or file:/path[#KEY]), never the secret itself";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> CheckBrandSettings(const std::string& settings, const std::string& timezone) {
   Brand brand;
   brand.settings = settings;
   brand.timezone = timezone;
   auto rules = LoadBrandRules(brand);
   if (!rules) return rules.error().message;
-  return std::nullopt;
+  return CheckRoutes(settings);
 }
 
 }  // namespace odziv::daemon

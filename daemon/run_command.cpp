@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
@@ -12,6 +14,7 @@
 
 #include "core/clock.h"
 #include "daemon/cli_parser.h"
+#include "daemon/alert_dispatcher.h"
 #include "daemon/cli_store.h"
 #include "daemon/commands.h"
 #include "daemon/daemon_config.h"
@@ -137,6 +140,23 @@ int RunRunCommand(CommandIo& io) {
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
   };
   PipelineTimer pipeline_timer(pipeline, clock);
+  // The alert outbox, on its own thread so that a slow Slack or SMTP server never holds up judging.
+  AlertDispatcher dispatcher(**store, *http, clock, AlertDispatcherOptions{});
+  std::mutex alerts_mutex;
+  std::condition_variable alerts_wake;
+  bool alerts_stop = false;
+  std::thread alerts_thread([&] {
+    std::unique_lock held(alerts_mutex);
+    while (!alerts_stop) {
+      held.unlock();
+      auto delivered = dispatcher.DeliverDue();
+      if (!delivered) log->error("alerts: {}", Describe(delivered.error()));
+      else if (delivered->sent + delivered->retried + delivered->failed > 0)
+        log->info("alerts: {} sent, {} to retry, {} failed", delivered->sent, delivered->retried, delivered->failed);
+      held.lock();
+      alerts_wake.wait_for(held, std::chrono::seconds(2), [&] { return alerts_stop; });
+    }
+  });
   log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
   notifier.Ready();
   auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);
@@ -163,6 +183,12 @@ int RunRunCommand(CommandIo& io) {
     }
   });
   notifier.Stopping();
+  {
+    std::lock_guard held(alerts_mutex);
+    alerts_stop = true;
+  }
+  alerts_wake.notify_all();
+  alerts_thread.join();
   if (server) server->Stop(std::chrono::seconds(2));
   signal_thread.join();
   log->info("stopped: {}", StatusLine(scheduler.Status()));

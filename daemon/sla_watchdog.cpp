@@ -90,7 +90,7 @@ Result<WatchdogReport> SlaWatchdog::Tick(Timestamp now) {
       change.alerts.push_back(Alert{0, c.brand_id, c.id, step.route,
                                     step.percent >= 100 ? "sla_missed" : "sla_approaching",
                                     fmt::format("case:{}:sla:{}", c.id, step.percent / 100.0), payload.serialize(),
-                                    "pending", now});
+                                    "pending", now, 0, ""});
       steps[steps.size()] = value::number(step.percent);
       reached = step.percent;
     }
@@ -163,7 +163,7 @@ Result<WatchdogReport> SlaWatchdog::Tick(Timestamp now) {
     change.action = "case.reopen";
     change.alerts.push_back(Alert{0, c.brand_id, c.id, "assignee", "delivery_failed",
                                   fmt::format("case:{}:reply_missing:{}", c.id, missing), payload.serialize(),
-                                  "pending", now});
+                                  "pending", now, 0, ""});
     value details = value::object();
     details["reply_external_id"] = value::string(missing);
     details["replied_at"] = Time(c.replied_at);

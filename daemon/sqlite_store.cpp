@@ -1166,17 +1166,50 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(std::string_view su
   });
 }
 
+namespace {
+constexpr std::string_view kAlertColumns =
+    "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at, attempts, last_error";
+Alert ReadAlert(const SqliteStatement& row) {
+  return Alert{row.Int(0),  row.Int(1),  row.OptionalInt(2), row.Text(3), row.Text(4), row.Text(5),
+               row.Text(6), row.Text(7), row.Time(8),        static_cast<int>(row.Int(9)), row.Text(10)};
+}
+}  // namespace
+
 Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> case_id) {
   std::lock_guard lock(mu_);
-  constexpr std::string_view kColumns = "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at";
-  auto stmt = case_id ? Query(db_, fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY id", kColumns),
+  auto stmt = case_id ? Query(db_, fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY id", kAlertColumns),
                               *case_id)
-                      : Query(db_, fmt::format("SELECT {} FROM alerts ORDER BY id", kColumns));
+                      : Query(db_, fmt::format("SELECT {} FROM alerts ORDER BY id", kAlertColumns));
   if (!stmt) return Fail(stmt.error());
-  return ReadAll<Alert>(*stmt, [](const SqliteStatement& row) {
-    return Alert{row.Int(0),  row.Int(1),  row.OptionalInt(2), row.Text(3), row.Text(4),
-                 row.Text(5), row.Text(6), row.Text(7),        row.Time(8)};
-  });
+  return ReadAll<Alert>(*stmt, ReadAlert);
+}
+
+Result<std::vector<Alert>> SqliteStore::ListDueAlerts(Timestamp now, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM alerts WHERE status = 'pending' AND "
+                                "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+                                kAlertColumns),
+                    now, static_cast<std::int64_t>(std::min(limit, kMaxListLimit)));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Alert>(*stmt, ReadAlert);
+}
+
+Status SqliteStore::RecordAlertAttempt(std::int64_t alert_id, std::string_view status,
+                                       std::optional<Timestamp> next_attempt_at, std::string_view error,
+                                       Timestamp now) {
+  if (status != "sent" && status != "pending" && status != "failed")
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("alert status '{}' is not sent, pending or failed", status));
+  std::lock_guard lock(mu_);
+  std::optional<Timestamp> sent_at;
+  if (status == "sent") sent_at = now;
+  auto recorded = Execute(db_,
+                          "UPDATE alerts SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
+                          "sent_at = ? WHERE id = ?",
+                          status, next_attempt_at, error, sent_at, alert_id);
+  if (!recorded) return recorded;
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no alert with id {}", alert_id));
+  return {};
 }
 
 Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilter& filter) {

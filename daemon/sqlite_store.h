@@ -91,6 +91,10 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<Case>> CasesOfPost(std::int64_t post_id) override;
   [[nodiscard]] Result<std::vector<AuditEvent>> ListAuditEvents(std::string_view subject) override;
   [[nodiscard]] Result<std::vector<Alert>> ListAlerts(std::optional<std::int64_t> case_id) override;
+  [[nodiscard]] Result<std::vector<Alert>> ListDueAlerts(Timestamp now, std::size_t limit) override;
+  [[nodiscard]] Status RecordAlertAttempt(std::int64_t alert_id, std::string_view status,
+                                          std::optional<Timestamp> next_attempt_at, std::string_view error,
+                                          Timestamp now) override;
   [[nodiscard]] Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) override;
   [[nodiscard]] Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                             std::string_view external_id) override;

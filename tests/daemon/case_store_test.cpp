@@ -123,7 +123,7 @@ TEST_CASE("Case changes are compare-and-set, audited, and alerts are written onc
   CaseChange escalate;
   escalate.action = "case.escalate";
   escalate.add_post_ids = {ids[1]};
-  escalate.alerts = {Alert{0, 0, std::nullopt, "assignee", "sla_approaching", "case:1:sla:0.5", "{}", "pending", kT0}};
+  escalate.alerts = {Alert{0, 0, std::nullopt, "assignee", "sla_approaching", "case:1:sla:0.5", "{}", "pending", kT0, 0, ""}};
   auto updated = f.store->UpdateCase(changed, escalate, kT0);
   REQUIRE(updated);
   CHECK(updated->version == 2);

@@ -1,0 +1,158 @@
+#include "daemon/alert_dispatcher.h"
+
+#include <cpprest/json.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/secret.h"
+#include "responders/email_notifier.h"
+#include "responders/slack_notifier.h"
+#include "responders/webhook_notifier.h"
+
+namespace odziv::daemon {
+namespace {
+
+using web::json::value;
+
+std::string Str(const value& obj, const char* key) {
+  return obj.has_field(key) && obj.at(key).is_string() ? obj.at(key).as_string() : std::string();
+}
+
+Result<std::string> Secret(const value& route, const char* key, std::string_view route_name) {
+  std::string reference = Str(route, key);
+  if (reference.empty())
+    return Fail(ErrorCode::kConfig, fmt::format("route '{}' has no '{}'", route_name, key));
+  auto resolved = ResolveSecret(reference);
+  if (!resolved) return Fail(resolved.error().WithContext(fmt::format("route '{}'", route_name)));
+  return resolved;
+}
+
+// The notifier for the route named `name` in the brand's settings. kConfig names what is missing.
+Result<std::unique_ptr<responders::Notifier>> MakeRouteNotifier(const Brand& brand, const std::string& name,
+                                                               HttpClient& http, const Clock& clock) {
+  value settings;
+  try {
+    settings = value::parse(brand.settings.empty() ? "{}" : brand.settings);
+  } catch (const std::exception&) {
+    return Fail(ErrorCode::kConfig, fmt::format("brand {}: settings are not JSON", brand.slug));
+  }
+  if (!settings.has_field("routes") || !settings.at("routes").has_field(name))
+    return Fail(ErrorCode::kConfig, fmt::format("brand {} has no route '{}' in its settings", brand.slug, name));
+  const value& route = settings.at("routes").at(name);
+  const std::string type = Str(route, "type");
+  if (type == "slack") {
+    auto url = Secret(route, "webhook_url", name);
+    if (!url) return Fail(url.error());
+    return responders::MakeSlackNotifier(*url, http);
+  }
+  if (type == "webhook") {
+    auto secret = Secret(route, "secret", name);
+    if (!secret) return Fail(secret.error());
+    if (Str(route, "url").empty()) return Fail(ErrorCode::kConfig, fmt::format("route '{}' has no 'url'", name));
+    return responders::MakeWebhookNotifier(Str(route, "url"), *secret, http, clock);
+  }
+  if (type == "email") {
+    responders::EmailSettings email;
+    email.host = Str(route, "host");
+    if (route.has_field("port") && route.at("port").is_integer()) email.port = route.at("port").as_integer();
+    const std::string security = Str(route, "security");
+    email.security = security == "tls"    ? responders::SmtpSecurity::kTls
+                     : security == "none" ? responders::SmtpSecurity::kNone
+                                          : responders::SmtpSecurity::kStartTls;
+    email.username = Str(route, "username");
+    if (!email.username.empty()) {
+      auto password = Secret(route, "password", name);
+      if (!password) return Fail(password.error());
+      email.password = *password;
+    }
+    email.from = Str(route, "from");
+    if (route.has_field("to") && route.at("to").is_array())
+      for (const value& to : route.at("to").as_array())
+        if (to.is_string()) email.to.push_back(to.as_string());
+    if (email.host.empty() || email.from.empty() || email.to.empty())
+      return Fail(ErrorCode::kConfig, fmt::format("route '{}' needs host, from and to", name));
+    return responders::MakeEmailNotifier(std::move(email), clock);
+  }
+  return Fail(ErrorCode::kConfig,
+              fmt::format("route '{}' has type '{}': use slack, email or webhook", name, type));
+}
+
+responders::AlertKind KindOf(const std::string& kind) {
+  if (kind == "sla_approaching") return responders::AlertKind::kSlaApproaching;
+  if (kind == "sla_missed") return responders::AlertKind::kSlaMissed;
+  if (kind == "delivery_failed") return responders::AlertKind::kDeliveryFailed;
+  if (kind == "source_unhealthy") return responders::AlertKind::kSourceUnhealthy;
+  if (kind == "spike") return responders::AlertKind::kSpike;
+  if (kind == "digest") return responders::AlertKind::kDigest;
+  return responders::AlertKind::kNewCase;
+}
+
+}  // namespace
+
+AlertDispatcher::AlertDispatcher(Store& store, HttpClient& http, const Clock& clock, AlertDispatcherOptions options)
+    : store_(store), http_(http), clock_(clock), options_(std::move(options)) {}
+
+Result<DispatchReport> AlertDispatcher::DeliverDue() {
+  auto due = store_.ListDueAlerts(clock_.Now(), options_.batch);
+  if (!due) return Fail(due.error());
+  DispatchReport report;
+  for (const Alert& row : *due) {
+    // What the person needs to see: the brand, the title, the case's first post and why it was judged so.
+    responders::Alert alert;
+    alert.dedup_key = row.dedup_key;
+    alert.kind = KindOf(row.kind);
+    alert.created_at = row.created_at;
+    value payload;
+    try {
+      payload = value::parse(row.payload);
+    } catch (const std::exception&) {
+      payload = value::object();
+    }
+    alert.title = Str(payload, "title");
+    if (payload.has_field("priority") && payload.at("priority").is_integer()) alert.priority = payload.at("priority").as_integer();
+    if (payload.has_field("time_left_s") && payload.at("time_left_s").is_integer())
+      alert.time_left = std::chrono::seconds(payload.at("time_left_s").as_number().to_int64());
+    Status sent;
+    auto brand = store_.GetBrandById(row.brand_id);
+    if (!brand) {
+      sent = Fail(brand.error());
+    } else {
+      alert.brand_slug = brand->slug;
+      alert.brand_name = brand->name;
+      if (row.case_id) {
+        if (!options_.app_url.empty()) alert.link = fmt::format("{}/cases/{}", options_.app_url, *row.case_id);
+        if (auto posts = store_.CasePosts(*row.case_id); posts && !posts->empty()) {
+          const StoredPost& first = posts->front();
+          const Post& p = first.post;
+          alert.post = responders::AlertPost{p.platform, p.author.handle.empty() ? p.author.name : p.author.handle,
+                                             p.author.reach, p.text, p.url, p.rating, p.language};
+          if (auto assessment = store_.GetAssessment(first.id)) alert.reasons = assessment->reasons;
+        }
+      }
+      auto notifier = MakeRouteNotifier(*brand, row.route, http_, clock_);
+      sent = notifier ? (*notifier)->Send(alert) : Status(Fail(notifier.error()));
+    }
+    const Timestamp now = clock_.Now();
+    Status recorded;
+    if (sent) {
+      recorded = store_.RecordAlertAttempt(row.id, "sent", std::nullopt, "", now);
+      ++report.sent;
+    } else if (sent.error().retryable() && row.attempts + 1 < options_.max_attempts) {
+      auto wait = std::min<std::int64_t>(options_.first_retry.count() << std::min(row.attempts, 16),
+                                         options_.max_retry.count());
+      if (sent.error().retry_after) wait = std::max<std::int64_t>(wait, sent.error().retry_after->count());
+      recorded = store_.RecordAlertAttempt(row.id, "pending", now + std::chrono::seconds(wait),
+                                           Describe(sent.error()), now);
+      ++report.retried;
+    } else {
+      recorded = store_.RecordAlertAttempt(row.id, "failed", std::nullopt, Describe(sent.error()), now);
+      ++report.failed;
+    }
+    if (!recorded) return Fail(recorded.error());
+  }
+  return report;
+}
+
+}  // namespace odziv::daemon
