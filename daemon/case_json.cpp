@@ -97,6 +97,8 @@ value AlertToJson(const Alert& alert) {
   out["kind"] = value::string(alert.kind);
   out["dedup_key"] = value::string(alert.dedup_key);
   out["status"] = value::string(alert.status);
+  out["attempts"] = value::number(alert.attempts);
+  out["last_error"] = value::string(alert.last_error);
   out["payload"] = Parsed(alert.payload);
   out["created_at"] = value::string(FormatIsoTimestamp(alert.created_at));
   return out;
