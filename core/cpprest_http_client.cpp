@@ -89,11 +89,6 @@ class CpprestHttpClient final : public HttpClient {
   }
 
  private:
-  static bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-      return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-  }
   static std::string HostOf(const web::uri& uri) { return uri.host(); }
   // Query strings may carry API keys: errors name only scheme, host and path.
   static std::string SafeUrl(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }

@@ -5,14 +5,23 @@
 
 namespace odziv {
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+HttpRequest BearerRequest(std::string method, std::string url, std::string_view token) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = std::move(url);
+  request.headers.emplace_back("Authorization", "Bearer " + std::string(token));
+  return request;
+}
+
 std::optional<std::string_view> HttpResponse::Header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char x, char y) {
-          return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-        }))
-      return std::string_view(value);
-  }
+  for (const auto& [key, value] : headers)
+    if (EqualsIgnoreCase(key, name)) return std::string_view(value);
   return std::nullopt;
 }
 

@@ -60,6 +60,12 @@ struct HttpClientOptions {
 // The production client. Its thread pool is process-wide and sized by the first call's options.
 std::unique_ptr<HttpClient> MakeCpprestHttpClient(const HttpClientOptions& options);
 
+// ASCII case-insensitive equality, as HTTP header names compare.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// A request carrying `Authorization: Bearer <token>` (the token is never logged: see HttpClient).
+HttpRequest BearerRequest(std::string method, std::string url, std::string_view token);
+
 // "%20"-style encoding for a query value or a path segment (RFC 3986 unreserved characters kept).
 std::string UrlEncode(std::string_view text);
 

@@ -8,12 +8,8 @@
 namespace odziv::daemon {
 
 std::optional<std::string_view> ServerRequest::Header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        }))
-      return std::string_view(value);
-  }
+  for (const auto& [key, value] : headers)
+    if (EqualsIgnoreCase(key, name)) return std::string_view(value);
   return std::nullopt;
 }
 

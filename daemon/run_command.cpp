@@ -97,6 +97,18 @@ int RunRunCommand(CommandIo& io) {
   SystemdNotifier notifier;
   std::atomic<bool> reload_requested = false;
 
+  // What can fail at start-up is set up before any thread runs, so that failing is just returning.
+  auto judge = MakePostJudge(clock);
+  if (!judge) return ReportError(io, judge.error());
+  std::unique_ptr<HttpServer> server;
+  if (config->http_enabled) {
+    auto router = std::make_shared<HttpRouter>();
+    AddOpsRoutes(*router, **store, scheduler);
+    auto started = HttpServer::Start(config->http_server, router);
+    if (!started) return ReportError(io, started.error());
+    server = std::move(*started);
+    log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
+  }
   std::thread signal_thread([&] {
     while (true) {
       int signal = 0;
@@ -112,28 +124,7 @@ int RunRunCommand(CommandIo& io) {
     }
   });
 
-  std::unique_ptr<HttpServer> server;
-  if (config->http_enabled) {
-    auto router = std::make_shared<HttpRouter>();
-    AddOpsRoutes(*router, **store, scheduler);
-    auto started = HttpServer::Start(config->http_server, router);
-    if (!started) {
-      scheduler.Stop();
-      pthread_kill(signal_thread.native_handle(), SIGTERM);
-      signal_thread.join();
-      return ReportError(io, started.error());
-    }
-    server = std::move(*started);
-    log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
-  }
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  auto judge = MakePostJudge(clock);
-  if (!judge) {
-    scheduler.Stop();
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-    return ReportError(io, judge.error());
-  }
   Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock));
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)

@@ -141,12 +141,7 @@ class FacebookConnector final : public Connector {
     }
     auto response = SendChecked(ctx_.http, Request("GET", url), endpoint, Dialect::kMeta, Purpose::kRead, now);
     if (!response) {
-      if (response.error().code == ErrorCode::kConfig && !page_query.empty()) {
-        // An expired paging cursor: start the run again from the watermark.
-        Cursor restart = *cursor;
-        restart.Erase("page").Erase("run_ms").Erase("run_edge");
-        return FetchPage{{}, restart.Encode(), true};
-      }
+      if (response.error().code == ErrorCode::kConfig && !page_query.empty()) return RestartGraphRun(*cursor);
       return std::unexpected(response.error());
     }
     auto page = feed ? ParseFacebookFeed(response->body, endpoint, config_.page_id)
@@ -211,11 +206,7 @@ class FacebookConnector final : public Connector {
 
  private:
   HttpRequest Request(std::string method, std::string url) const {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.headers.emplace_back("Authorization", "Bearer " + config_.token);
-    return request;
+    return BearerRequest(std::move(method), std::move(url), config_.token);
   }
 
   Config config_;

@@ -27,4 +27,9 @@ std::string GraphNextQuery(const JsonView& root) {
   return QueryWithoutToken(next->String());
 }
 
+FetchPage RestartGraphRun(Cursor cursor) {
+  cursor.Erase("page").Erase("run_ms").Erase("run_edge");
+  return FetchPage{{}, cursor.Encode(), true};
+}
+
 }  // namespace odziv::platforms

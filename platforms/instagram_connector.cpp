@@ -91,11 +91,7 @@ Result<Account> ReadAccount(const SourceSettings& settings) {
 }
 
 HttpRequest GraphRequest(const Account& account, std::string method, std::string url) {
-  HttpRequest request;
-  request.method = std::move(method);
-  request.url = std::move(url);
-  request.headers.emplace_back("Authorization", "Bearer " + account.token);
-  return request;
+  return BearerRequest(std::move(method), std::move(url), account.token);
 }
 
 class InstagramConnector final : public Connector {
@@ -129,11 +125,7 @@ class InstagramConnector final : public Connector {
     }
     auto response = SendChecked(ctx_.http, GraphRequest(account_, "GET", url), endpoint, Dialect::kMeta, Purpose::kRead, now);
     if (!response) {
-      if (response.error().code == ErrorCode::kConfig && !page_query.empty()) {
-        Cursor restart = *cursor;
-        restart.Erase("page").Erase("run_ms").Erase("run_edge");
-        return FetchPage{{}, restart.Encode(), true};
-      }
+      if (response.error().code == ErrorCode::kConfig && !page_query.empty()) return RestartGraphRun(*cursor);
       return std::unexpected(response.error());
     }
     auto page = one_media ? ParseInstagramComments(response->body, endpoint, account_.username)

@@ -179,10 +179,7 @@ class MastodonConnector final : public Connector {
 
  private:
   HttpRequest Request(std::string method, std::string url) const {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.headers.emplace_back("Authorization", "Bearer " + config_.token);
+    HttpRequest request = BearerRequest(std::move(method), std::move(url), config_.token);
     request.headers.emplace_back("Accept", "application/json");
     return request;
   }

@@ -167,7 +167,7 @@ class XConnector final : public Connector {
     auto page = ParseXTweetPage(response->body, endpoint, config_.user_id);
     if (!page) return std::unexpected(page.error());
     for (auto& post : page->posts) {
-      if (post.author.handle.size() > 1 && EqualsNoCase(post.author.handle.substr(1), config_.brand_handle)) {
+      if (post.author.handle.size() > 1 && EqualsIgnoreCase(post.author.handle.substr(1), config_.brand_handle)) {
         post.from_brand = true;
         return std::optional<Post>(std::move(post));
       }
@@ -176,16 +176,9 @@ class XConnector final : public Connector {
   }
 
  private:
-  static bool EqualsNoCase(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
-  }
 
   HttpRequest Request(std::string method, std::string url) const {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.headers.emplace_back("Authorization", "Bearer " + config_.token);
+    HttpRequest request = BearerRequest(std::move(method), std::move(url), config_.token);
     request.headers.emplace_back("Accept", "application/json");
     return request;
   }
