@@ -14,6 +14,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kMalformed: return "malformed";
     case ErrorCode::kBusy: return "busy";
     case ErrorCode::kReadOnly: return "read_only";

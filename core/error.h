@@ -21,6 +21,7 @@ enum class ErrorCode {
   kUnavailable,         // temporary failure: 5xx, timeout, connection reset; retry later
   kRateLimited,         // the remote side said to slow down; see Error::retry_after
   kUnauthenticated,     // credentials rejected or revoked: a person must act (401/403)
+  kPermissionDenied,    // the person is known but may not do this (a viewer approving, another brand's data)
   kMalformed,           // a remote response or stored record does not have the expected shape
   kBusy,                // the database is locked by another process
   kReadOnly,            // the database or its directory cannot be written

@@ -17,6 +17,7 @@
 #include "core/assessment.h"
 #include "core/brand.h"
 #include "core/case.h"
+#include "core/draft.h"
 #include "core/error.h"
 #include "core/post.h"
 #include "core/user.h"
@@ -179,6 +180,42 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<StoredPost>> ListThreadPosts(std::int64_t brand_id,
                                                                         std::string_view platform,
                                                                         std::string_view thread_id) = 0;
+
+  // ---- Drafts (the approval queue) and deliveries (the reply outbox). Every change writes its audit event
+  // (subject "draft:12") in the same transaction.
+  // Stores `draft` as the case's pending draft (id, brand_id, version and created_at are assigned); the case's
+  // earlier pending drafts become superseded. With change.deliver the draft is stored approved and its delivery
+  // written. kNotFound for an unknown case or post; kInvalidArgument for empty text.
+  [[nodiscard]] virtual Result<StoredDraft> AddDraft(const StoredDraft& draft, const DraftChange& change,
+                                                     Timestamp now) = 0;
+  [[nodiscard]] virtual Result<StoredDraft> GetDraft(std::int64_t draft_id) = 0;  // kNotFound
+  [[nodiscard]] virtual Result<std::vector<StoredDraft>> ListDrafts(const DraftFilter& filter) = 0;
+  // Writes the draft's text, status, approvals, written_by, edited_at, decided_by/at, reject_reason and
+  // platform_refusal by id when the stored version still equals d.version (else kFailedPrecondition: someone
+  // else changed it meanwhile). With change.deliver, writes its delivery row: posted from the source that
+  // fetched the answered post, else the brand's first source on that platform (none: the worker fails it
+  // with the reason). Returns the stored draft (version + 1).
+  [[nodiscard]] virtual Result<StoredDraft> UpdateDraft(const StoredDraft& d, const DraftChange& change,
+                                                        Timestamp now) = 0;
+  // Open cases that need a draft: none pending, approved or sent, and none rejected unless a post joined
+  // the case after the rejection. Most urgent first.
+  [[nodiscard]] virtual Result<std::vector<Case>> ListCasesNeedingDraft(std::size_t limit) = 0;
+
+  [[nodiscard]] virtual Result<Delivery> GetDelivery(std::int64_t delivery_id) = 0;  // kNotFound
+  // The deliveries of a draft (or of every draft of a case), oldest first.
+  [[nodiscard]] virtual Result<std::vector<Delivery>> ListDeliveries(std::optional<std::int64_t> draft_id,
+                                                                    std::optional<std::int64_t> case_id) = 0;
+  // What the delivery worker must do now, oldest first: pending rows that are due, and rows left `sending`
+  // (an attempt that never recorded its outcome: the process died, or the call is still running elsewhere).
+  [[nodiscard]] virtual Result<std::vector<Delivery>> ListDueDeliveries(Timestamp now, std::size_t limit) = 0;
+  // Starts an attempt: pending or sending → sending, attempts + 1, claimed_at = now. kFailedPrecondition when
+  // the delivery is sent, failed or returned.
+  [[nodiscard]] virtual Result<Delivery> ClaimDelivery(std::int64_t delivery_id, Timestamp now) = 0;
+  // Records an attempt's outcome with its audit event and alerts. sent: the draft becomes sent. returned:
+  // the platform refused the reply; the draft goes back to the queue (pending, approvals cleared) with the
+  // platform's reason in platform_refusal. kFailedPrecondition when the delivery is not `sending`.
+  [[nodiscard]] virtual Status RecordDeliveryOutcome(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                                                     Timestamp now) = 0;
 
   // ---- Users. Logins are unique (kAlreadyExists).
   [[nodiscard]] virtual Result<User> AddUser(const User& user) = 0;

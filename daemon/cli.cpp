@@ -25,6 +25,8 @@ Commands:
   config export|import     all brands and sources as one JSON document
   cases list|show|assign|close|wait
                            posts that need an answer, their deadlines and replies
+  queue list|show|approve|edit|reject
+                           drafted replies waiting for a person's approval
   audit unanswered         every post that needed an answer and has none (exit status 1 if any)
   user add|list            the people cases are assigned to
   poll SOURCE --once       poll one source now and print what was stored
@@ -65,6 +67,7 @@ int RunCli(const std::vector<std::string>& argv, std::istream& in, std::ostream&
   if (command == "source") return RunSourceCommand(io);
   if (command == "config") return RunConfigCommand(io);
   if (command == "cases") return RunCasesCommand(io);
+  if (command == "queue") return RunQueueCommand(io);
   if (command == "audit") return RunAuditCommand(io);
   if (command == "user") return RunUserCommand(io);
   if (command == "poll") return RunPollCommand(io);

@@ -12,6 +12,7 @@ int RunPollCommand(CommandIo& io);     // poll SOURCE --once
 int RunPostsCommand(CommandIo& io);    // posts list
 int RunRunCommand(CommandIo& io);      // run (the daemon)
 int RunCasesCommand(CommandIo& io);    // cases list|show|assign|close|wait
+int RunQueueCommand(CommandIo& io);    // queue list|show|approve|edit|reject
 int RunAuditCommand(CommandIo& io);    // audit unanswered
 int RunUserCommand(CommandIo& io);     // user add|list
 

@@ -297,6 +297,28 @@ CREATE INDEX audit_events_by_subject ON audit_events (subject, id);
 CREATE INDEX posts_by_thread ON posts (brand_id, platform, thread_id);
 )sql";
 
+// Drafts as the approval queue uses them (docs/replies.md): script, notes, how many approvals they need and
+// who gave them (of the current text), who wrote or last edited them, the platform's reason when it refused
+// the reply, and a version for compare-and-set updates. Deliveries keep the approved text, the reply's URL
+// and when the last attempt started (a `sending` row is an attempt that may have reached the platform).
+constexpr std::string_view kSchema3 = R"sql(
+ALTER TABLE drafts ADD COLUMN script TEXT NOT NULL DEFAULT 'latin';
+ALTER TABLE drafts ADD COLUMN move_to_private INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE drafts ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';       -- JSON array of strings
+ALTER TABLE drafts ADD COLUMN approvals_required INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN approvals TEXT NOT NULL DEFAULT '[]';   -- JSON array of {user_id, actor, at}
+ALTER TABLE drafts ADD COLUMN written_by TEXT NOT NULL DEFAULT 'daemon';
+ALTER TABLE drafts ADD COLUMN edited_at INTEGER;
+ALTER TABLE drafts ADD COLUMN decided_by_actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN platform_refusal TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX drafts_by_case_status ON drafts (case_id, status);
+
+ALTER TABLE deliveries ADD COLUMN text TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN reply_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN claimed_at INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -304,6 +326,8 @@ constexpr std::array kMigrations = {
     Migration{2, "cases: thread, author, SLA clock, escalation, reply, close reason, version; user languages and "
                  "platforms",
               kSchema2},
+    Migration{3, "drafts: approvals, notes, edits, platform refusals, version; deliveries: text, reply URL, claims",
+              kSchema3},
 };
 
 }  // namespace

@@ -62,6 +62,11 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
   auto watched = watchdog_.Tick(now);
   if (!watched) return Fail(watched.error());
   report.watchdog = *watched;
+  if (drafting_) {
+    auto drafted = drafting_->DraftPending(now);
+    if (!drafted) return Fail(drafted.error());
+    report.drafting = std::move(*drafted);
+  }
   return report;
 }
 
@@ -89,9 +94,14 @@ PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono
         log->error("cases: {}", Describe(report.error()));
       } else {
         const WatchdogReport& w = report->watchdog;
-        if (report->assessed > 0 || w.escalations > 0 || w.reopened > 0 || w.confirmed > 0)
-          log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened, {} confirmed",
-                    report->assessed, report->opened, report->joined, w.escalations, w.reopened, w.confirmed);
+        const DraftingReport& d = report->drafting;
+        if (report->assessed > 0 || w.escalations > 0 || w.reopened > 0 || w.confirmed > 0 || d.drafted > 0 ||
+            d.auto_sent > 0)
+          log->info("{} posts judged, {} cases opened, {} joined, {} escalations, {} re-opened, {} confirmed, "
+                    "{} drafts queued, {} sent without approval",
+                    report->assessed, report->opened, report->joined, w.escalations, w.reopened, w.confirmed,
+                    d.drafted, d.auto_sent);
+        if (d.failed > 0) log->error("{} cases could not be drafted: {}", d.failed, d.last_error);
         if (report->failed > 0)
           log->error("{} posts could not be triaged: {}", report->failed, report->last_error);
         if (report->watchdog.errors > 0)

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "core/http_client.h"
 #include "core/store.h"
 #include "daemon/case_tracker.h"
+#include "daemon/drafting_stage.h"
 #include "daemon/sla_watchdog.h"
 
 namespace odziv::daemon {
@@ -35,23 +37,29 @@ struct PipelineReport {
   std::size_t failed = 0;  // posts left for the next tick because triage failed (see last_error)
   std::string last_error;
   WatchdogReport watchdog;
+  DraftingReport drafting;
 };
 
 class Pipeline {
  public:
   // `find_reply` (optional) lets the watchdog ask the platform before re-opening a case whose reply was not
-  // polled (see SlaWatchdog).
-  Pipeline(Store& store, Judge judge, ReplyFinder find_reply = {})
-      : store_(store), judge_(std::move(judge)), tracker_(store), watchdog_(store, std::move(find_reply)) {}
+  // polled (see SlaWatchdog). `drafting` (optional) drafts replies for the cases that need one, after the
+  // watchdog (daemon/drafting_stage.h).
+  Pipeline(Store& store, Judge judge, ReplyFinder find_reply = {}, DrafterFactory drafting = {})
+      : store_(store),
+        judge_(std::move(judge)),
+        tracker_(store),
+        watchdog_(store, std::move(find_reply)),
+        drafting_(drafting ? std::make_unique<DraftingStage>(store, std::move(drafting)) : nullptr) {}
 
   // After a poll: changed posts (edits, deletes) and the brand's own new posts go to the tracker at once
   // (deleted → close, brand reply → confirm); new posts are judged on the next Tick. Thread-safe.
   [[nodiscard]] Status OnPoll(const IngestReport& stored, Timestamp now);
 
   // Judges every stored post not yet judged (a batch of at most `batch` posts per call), triages it into a
-  // case, saves its assessment, then runs the SLA watchdog. A post whose triage fails (a brand's settings
-  // cannot be read) is counted in the report and tried again next time; the others go on. Fails when the
-  // database does. Thread-safe.
+  // case, saves its assessment, then runs the SLA watchdog and drafting. A post whose triage fails (a brand's
+  // settings cannot be read) is counted in the report and tried again next time; the others go on. Fails
+  // when the database does. Thread-safe.
   [[nodiscard]] Result<PipelineReport> Tick(Timestamp now, std::size_t batch = 500);
 
   CaseTracker& tracker() { return tracker_; }
@@ -62,6 +70,7 @@ class Pipeline {
   Judge judge_;
   CaseTracker tracker_;
   SlaWatchdog watchdog_;
+  std::unique_ptr<DraftingStage> drafting_;
 };
 
 // A ReplyFinder that asks the connector of the source that fetched the case's first post

@@ -23,10 +23,13 @@
 #include "daemon/ops_routes.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
+#include "daemon/delivery_worker.h"
 #include "daemon/pipeline.h"
+#include "daemon/worker_thread.h"
 #include "daemon/post_judge.h"
 #include "daemon/scheduler.h"
 #include "daemon/systemd_notifier.h"
+#include "platforms/registry.h"
 
 namespace odziv::daemon {
 namespace {
@@ -125,7 +128,7 @@ int RunRunCommand(CommandIo& io) {
   });
 
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock));
+  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), DefaultTemplateDrafting());
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
@@ -148,6 +151,26 @@ int RunRunCommand(CommandIo& io) {
       alerts_wake.wait_for(held, std::chrono::seconds(2), [&] { return alerts_stop; });
     }
   });
+  // The reply outbox, on its own thread: approved replies are posted exactly once (daemon/delivery_worker.h).
+  CaseTracker delivery_tracker(**store);
+  DeliveryWorker delivery_worker(
+      **store, delivery_tracker,
+      [&](const Source& source) { return platforms::MakeConnector(source, platforms::ConnectorContext{*http, clock}); },
+      clock);
+  auto delivery_log = Logger("replies");
+  WorkerThread delivery_thread(
+      [&] {
+        auto delivered = delivery_worker.DeliverDue();
+        if (!delivered) {
+          delivery_log->error("replies: {}", Describe(delivered.error()));
+        } else if (delivered->sent + delivered->found + delivered->retried + delivered->returned + delivered->failed > 0) {
+          delivery_log->info("replies: {} posted, {} found already posted, {} to retry, {} refused by the platform, "
+                             "{} failed",
+                             delivered->sent, delivered->found, delivered->retried, delivered->returned,
+                             delivered->failed);
+        }
+      },
+      std::chrono::seconds(2));
   log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
   notifier.Ready();
   auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);

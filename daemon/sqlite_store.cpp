@@ -11,13 +11,14 @@
 #include <variant>
 
 #include "daemon/migrations.h"
+#include "daemon/sqlite_rows.h"
 #include "daemon/sqlite_statement.h"
 
 namespace odziv::daemon {
 
 namespace {
 
-constexpr std::size_t kMaxListLimit = 10000;
+using namespace sqlite_rows;
 
 // ---- JSON columns.
 
@@ -132,53 +133,6 @@ Result<StoredPost> ReadPost(const SqliteStatement& row) {
   return stored;
 }
 
-// Lets a row reader return either T or, when reading can fail, Result<T>.
-template <class T>
-Result<T> AsResult(T value) {
-  return value;
-}
-template <class T>
-Result<T> AsResult(Result<T> value) {
-  return value;
-}
-
-// Runs `stmt` and reads every row with `read` (returning T or Result<T>).
-template <class T, class Read>
-Result<std::vector<T>> ReadAll(SqliteStatement& stmt, Read read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt.Step();
-    if (!row) return Fail(row.error());
-    if (!*row) return out;
-    Result<T> item = AsResult<T>(read(stmt));
-    if (!item) return Fail(item.error());
-    out.push_back(std::move(*item));
-  }
-}
-
-// Runs `stmt` and reads its one row; `not_found` when there is none.
-template <class T, class Read>
-Result<T> ReadOne(SqliteStatement& stmt, Read read, std::string not_found) {
-  auto row = stmt.Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return Fail(ErrorCode::kNotFound, std::move(not_found));
-  return AsResult<T>(read(stmt));
-}
-
-template <class... T>
-Result<SqliteStatement> Query(sqlite3* db, std::string_view sql, const T&... values) {
-  auto stmt = SqliteStatement::Prepare(db, sql);
-  if (stmt) stmt->BindAll(values...);
-  return stmt;
-}
-
-template <class... T>
-Status Execute(sqlite3* db, std::string_view sql, const T&... values) {
-  auto stmt = Query(db, sql, values...);
-  if (!stmt) return Fail(stmt.error());
-  return stmt->Run();
-}
-
 Result<Brand> LoadBrandBySlug(sqlite3* db, std::string_view slug) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM brands WHERE slug = ?", kBrandColumns), slug);
   if (!stmt) return Fail(stmt.error());
@@ -195,14 +149,6 @@ Result<Source> LoadSourceById(sqlite3* db, std::int64_t id) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM sources WHERE id = ?", kSourceColumns), id);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<Source>(*stmt, ReadSource, fmt::format("no source with id {}", id));
-}
-
-// The integer in the first column of the one row `sql` returns; kNotFound when there is no row.
-template <class... T>
-Result<std::int64_t> QueryInt(sqlite3* db, std::string_view sql, const T&... params) {
-  auto stmt = Query(db, sql, params...);
-  if (!stmt) return Fail(stmt.error());
-  return ReadOne<std::int64_t>(*stmt, [](const SqliteStatement& row) { return row.Int(0); }, "no row");
 }
 
 // A unique-constraint failure reworded for people; other errors unchanged.
@@ -762,8 +708,9 @@ Result<std::int64_t> SqliteStore::CountPosts(std::optional<std::int64_t> brand_i
 
 // ---- Assessments, cases and users.
 
-namespace odziv::daemon {
-namespace {
+namespace odziv::daemon::sqlite_rows {
+
+// The definitions of sqlite_rows.h.
 
 std::string StringsToJson(const std::vector<std::string>& items) {
   web::json::value array = web::json::value::array();
@@ -785,39 +732,6 @@ Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::s
     return Fail(ErrorCode::kMalformed, fmt::format("stored {} is not valid JSON: {}", what, e.what()));
   }
 }
-
-constexpr std::string_view kAssessmentColumns =
-    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
-
-Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
-  Assessment a;
-  a.sentiment = row.Real(first);
-  const std::string label = row.Text(first + 1);
-  a.label = label == "neg" ? SentimentLabel::kNegative
-                           : (label == "pos" ? SentimentLabel::kPositive : SentimentLabel::kNeutral);
-  a.confidence = row.Real(first + 2);
-  a.language = row.Text(first + 3);
-  a.script = row.Text(first + 4);
-  auto topics = StringsFromJson(row.Text(first + 5), "assessment topics");
-  if (!topics) return Fail(topics.error());
-  a.topics = std::move(*topics);
-  auto intents = StringsFromJson(row.Text(first + 6), "assessment intents");
-  if (!intents) return Fail(intents.error());
-  a.intents = std::move(*intents);
-  a.urgency = static_cast<int>(row.Int(first + 7));
-  a.priority = static_cast<int>(row.Int(first + 8));
-  auto reasons = StringsFromJson(row.Text(first + 9), "assessment reasons");
-  if (!reasons) return Fail(reasons.error());
-  a.reasons = std::move(*reasons);
-  a.model_version = row.Text(first + 10);
-  return a;
-}
-
-constexpr std::string_view kCaseColumns =
-    "id, brand_id, status, priority, platform, thread_id, author_id, author_handle, language, first_post_id, "
-    "sla_policy, sla_started_at, sla_budget_ms, sla_due_at, paused_at, escalation_percent, escalated_at, "
-    "assignee_id, reply_external_id, replied_at, reply_post_id, confirmed_at, close_reason, close_note, "
-    "closed_by_actor, closed_at, opened_at, updated_at, last_post_at, version";
 
 Result<Case> ReadCase(const SqliteStatement& row) {
   Case c;
@@ -867,6 +781,40 @@ Result<Case> LoadCase(sqlite3* db, std::int64_t id) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM cases WHERE id = ?", kCaseColumns), id);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<Case>(*stmt, ReadCase, fmt::format("no case with id {}", id));
+}
+
+}  // namespace odziv::daemon::sqlite_rows
+
+namespace odziv::daemon {
+namespace {
+
+using namespace sqlite_rows;
+
+constexpr std::string_view kAssessmentColumns =
+    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
+
+Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
+  Assessment a;
+  a.sentiment = row.Real(first);
+  const std::string label = row.Text(first + 1);
+  a.label = label == "neg" ? SentimentLabel::kNegative
+                           : (label == "pos" ? SentimentLabel::kPositive : SentimentLabel::kNeutral);
+  a.confidence = row.Real(first + 2);
+  a.language = row.Text(first + 3);
+  a.script = row.Text(first + 4);
+  auto topics = StringsFromJson(row.Text(first + 5), "assessment topics");
+  if (!topics) return Fail(topics.error());
+  a.topics = std::move(*topics);
+  auto intents = StringsFromJson(row.Text(first + 6), "assessment intents");
+  if (!intents) return Fail(intents.error());
+  a.intents = std::move(*intents);
+  a.urgency = static_cast<int>(row.Int(first + 7));
+  a.priority = static_cast<int>(row.Int(first + 8));
+  auto reasons = StringsFromJson(row.Text(first + 9), "assessment reasons");
+  if (!reasons) return Fail(reasons.error());
+  a.reasons = std::move(*reasons);
+  a.model_version = row.Text(first + 10);
+  return a;
 }
 
 // The audit event, joined posts and alerts of one change to case `c`.
@@ -930,16 +878,6 @@ Result<User> LoadUser(sqlite3* db, std::string_view where, std::string not_found
   if (!user) return user;
   if (auto roles = LoadBrandRoles(db, *user); !roles) return Fail(roles.error());
   return user;
-}
-
-using SqlValue = std::variant<std::int64_t, std::string>;
-
-Result<SqliteStatement> QueryWith(sqlite3* db, const std::string& sql, const std::vector<SqlValue>& params) {
-  auto stmt = SqliteStatement::Prepare(db, sql);
-  if (!stmt) return Fail(stmt.error());
-  for (std::size_t i = 0; i < params.size(); ++i)
-    std::visit([&](const auto& v) { stmt->Bind(static_cast<int>(i + 1), v); }, params[i]);
-  return stmt;
 }
 
 }  // namespace
@@ -1057,6 +995,14 @@ Result<Case> SqliteStore::UpdateCase(const Case& c, const CaseChange& change, Ti
   auto stored = LoadCase(db_, c.id);
   if (!stored) return Fail(stored.error());
   if (auto applied = ApplyCaseChange(db_, *stored, change, now); !applied) return Fail(applied.error());
+  // An answered or closed case needs no draft: one still waiting in the queue leaves it.
+  if (stored->state == CaseState::kConfirmed || stored->state == CaseState::kClosed) {
+    auto withdrawn = Execute(db_,
+                             "UPDATE drafts SET status = 'superseded', decided_by_actor = ?, decided_at = ?, "
+                             "version = version + 1 WHERE case_id = ? AND status = 'pending'",
+                             change.actor, now, c.id);
+    if (!withdrawn) return Fail(withdrawn.error());
+  }
   if (auto committed = tx->Commit(); !committed) return Fail(committed.error());
   return stored;
 }

@@ -100,6 +100,22 @@ class SqliteStore final : public Store {
                                             std::string_view external_id) override;
   [[nodiscard]] Result<std::vector<StoredPost>> ListThreadPosts(std::int64_t brand_id, std::string_view platform,
                                                                 std::string_view thread_id) override;
+  // Drafts and deliveries (sqlite_store_drafts.cpp).
+  [[nodiscard]] Result<StoredDraft> AddDraft(const StoredDraft& draft, const DraftChange& change,
+                                             Timestamp now) override;
+  [[nodiscard]] Result<StoredDraft> GetDraft(std::int64_t draft_id) override;
+  [[nodiscard]] Result<std::vector<StoredDraft>> ListDrafts(const DraftFilter& filter) override;
+  [[nodiscard]] Result<StoredDraft> UpdateDraft(const StoredDraft& d, const DraftChange& change,
+                                                Timestamp now) override;
+  [[nodiscard]] Result<std::vector<Case>> ListCasesNeedingDraft(std::size_t limit) override;
+  [[nodiscard]] Result<Delivery> GetDelivery(std::int64_t delivery_id) override;
+  [[nodiscard]] Result<std::vector<Delivery>> ListDeliveries(std::optional<std::int64_t> draft_id,
+                                                            std::optional<std::int64_t> case_id) override;
+  [[nodiscard]] Result<std::vector<Delivery>> ListDueDeliveries(Timestamp now, std::size_t limit) override;
+  [[nodiscard]] Result<Delivery> ClaimDelivery(std::int64_t delivery_id, Timestamp now) override;
+  [[nodiscard]] Status RecordDeliveryOutcome(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                                             Timestamp now) override;
+
   [[nodiscard]] Result<User> AddUser(const User& user) override;
   [[nodiscard]] Result<User> GetUser(std::string_view login) override;
   [[nodiscard]] Result<User> GetUserById(std::int64_t id) override;

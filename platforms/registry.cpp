@@ -53,6 +53,8 @@ const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
 
 std::span<const PlatformInfo> Platforms() { return kInfos; }
 
+bool HonoursIdempotencyKey(std::string_view platform) { return platform == "mastodon" || platform == "replay"; }
+
 const PlatformInfo* FindPlatform(std::string_view name) {
   for (const auto& info : kInfos)
     if (info.name == name) return &info;

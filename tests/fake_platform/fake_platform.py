@@ -57,7 +57,8 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                   GET /api/v1/statuses/:id serves stored statuses (other ids fall through to
                                   the routes); GET /api/v1/statuses/:id/context lists the stored replies
                                   below :id as descendants
-  GET  /_fake/replies   every reply created so far: [{"platform","id","in_reply_to","text","idempotency_key","at"}]
+  GET  /_fake/replies   every reply created so far: [{"platform","id","in_reply_to","text","idempotency_key","at"}];
+                        with ?at_least=N the answer waits (up to 60 s) until there are N
   GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body"}]
   POST /_fake/reset     forget routes, faults, synthetic feeds, requests, stateful replies; release held requests
   POST /_fake/gzip      {"enabled": true|false}: compress answers for clients that accept gzip (default on)
@@ -86,6 +87,7 @@ class State:
         self.data_dir = data_dir
         self.lock = threading.Lock()
         self.released = threading.Condition(self.lock)
+        self.replied = threading.Condition(self.lock)  # notified whenever a stateful reply is stored
         self.release_generation = 0
         self.last_id = {}     # platform -> the last id handed out (ids only grow, even across resets)
         with self.lock:
@@ -425,8 +427,11 @@ class Handler(BaseHTTPRequestHandler):
             if fault is None or fault["kind"] in ("slow", "truncate", "malformed", "store_then_stall",
                                                   "store_then_drop"):
                 now = time.time()
+                replies_before = len(state.replies)
                 stateful = (x_replies(state, self.command, url.path, query, self.headers, body, now) or
                             mastodon_replies(state, self.command, url.path, query, self.headers, body, now))
+                if len(state.replies) != replies_before:
+                    state.replied.notify_all()
             feed = state.synthetic.get(url.path) if self.command == "GET" and stateful is None else None
             route = None if feed or stateful else state.find_route(self.command, url.path, query)
             if route is not None and route["times"] is not None:
@@ -535,6 +540,9 @@ class Handler(BaseHTTPRequestHandler):
                 if url.path == "/_fake/requests":
                     return self.send(200, {}, state.requests)
                 if url.path == "/_fake/replies" and self.command == "GET":
+                    wanted = dict(urllib.parse.parse_qsl(url.query)).get("at_least")
+                    if wanted:  # waits (at most 60 s) until that many replies exist, for tests to sync on
+                        state.replied.wait_for(lambda: len(state.replies) >= int(wanted), timeout=60)
                     return self.send(200, {}, [{k: r[k] for k in ("platform", "id", "in_reply_to", "text",
                                                                   "idempotency_key", "at")}
                                                for r in state.replies])

@@ -1,0 +1,141 @@
+#include "daemon/drafting_stage.h"
+
+#include <cpprest/json.h>
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+
+#include "daemon/approval_rules.h"
+#include "responders/template_drafter.h"
+
+namespace odziv::daemon {
+namespace {
+
+using web::json::value;
+
+// The post a reply answers: the customer's newest post in the case that is still there.
+std::optional<StoredPost> PostToAnswer(const std::vector<StoredPost>& posts) {
+  for (auto it = posts.rbegin(); it != posts.rend(); ++it)
+    if (!it->post.from_brand && !it->post.deleted_at) return *it;
+  return std::nullopt;
+}
+
+// Every draft already written in the case's thread (any case of it, any status but superseded), so that the
+// drafter never repeats a sentence to two customers in one thread.
+Result<std::vector<std::string>> ThreadDrafts(Store& store, const Case& c) {
+  CaseFilter filter;
+  filter.brand_id = c.brand_id;
+  filter.platform = c.platform;
+  filter.thread_id = c.thread_id;
+  filter.limit = 200;
+  auto cases = store.ListCases(filter);
+  if (!cases) return Fail(cases.error());
+  std::vector<std::string> texts;
+  for (const Case& other : *cases) {
+    DraftFilter drafts;
+    drafts.case_id = other.id;
+    auto list = store.ListDrafts(drafts);
+    if (!list) return Fail(list.error());
+    for (const StoredDraft& d : *list)
+      if (d.status != DraftStatus::kSuperseded) texts.push_back(d.text);
+  }
+  return texts;
+}
+
+// "llm:complaint" → "complaint": the approval rules speak of situations, whoever wrote the draft.
+std::string SituationOf(const std::string& drafted) {
+  const auto colon = drafted.find(':');
+  return colon == std::string::npos ? drafted : drafted.substr(colon + 1);
+}
+
+}  // namespace
+
+DrafterFactory DefaultTemplateDrafting() {
+  return [](const Brand& brand) -> Result<BrandDrafting> {
+    BrandDrafting out;
+    out.drafter = responders::MakeTemplateDrafter(responders::DefaultTemplates());
+    out.voice.brand_name = brand.name;
+    return out;
+  };
+}
+
+Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t batch) {
+  auto cases = store_.ListCasesNeedingDraft(batch);
+  if (!cases) return Fail(cases.error());
+  DraftingReport report;
+  std::map<std::int64_t, Result<BrandDrafting>> drafting;  // per brand, made once per round
+  std::map<std::int64_t, Result<ApprovalRules>> rules;
+  auto fail = [&report](const Case& c, const Error& error) {
+    ++report.failed;
+    report.last_error = fmt::format("case {}: {}", c.id, Describe(error));
+  };
+  for (const Case& c : *cases) {
+    auto brand = store_.GetBrandById(c.brand_id);
+    if (!brand) return Fail(brand.error());
+    auto made = drafting.find(c.brand_id);
+    if (made == drafting.end()) made = drafting.emplace(c.brand_id, factory_(*brand)).first;
+    if (!made->second) {
+      fail(c, made->second.error());
+      continue;
+    }
+    auto brand_rules = rules.find(c.brand_id);
+    if (brand_rules == rules.end()) brand_rules = rules.emplace(c.brand_id, LoadApprovalRules(*brand)).first;
+    if (!brand_rules->second) {
+      fail(c, brand_rules->second.error());
+      continue;
+    }
+
+    auto posts = store_.CasePosts(c.id);
+    if (!posts) return Fail(posts.error());
+    auto answered = PostToAnswer(*posts);
+    if (!answered) continue;  // every post deleted: the case tracker closes it
+    responders::DraftRequest request;
+    request.post = answered->post;
+    if (auto assessment = store_.GetAssessment(answered->id)) {
+      request.assessment = std::move(*assessment);
+    } else if (assessment.error().code == ErrorCode::kNotFound) {
+      request.assessment.language = c.language.empty() ? "und" : c.language;
+      request.assessment.priority = c.priority;
+    } else {
+      return Fail(assessment.error());
+    }
+    request.voice = made->second->voice;
+    auto thread = ThreadDrafts(store_, c);
+    if (!thread) return Fail(thread.error());
+    request.thread_drafts = std::move(*thread);
+
+    auto draft = made->second->drafter->Write(request);
+    if (!draft) {
+      fail(c, draft.error());
+      continue;
+    }
+    StoredDraft stored;
+    stored.case_id = c.id;
+    stored.post_id = answered->id;
+    stored.text = draft->text;
+    stored.language = draft->language;
+    stored.script = draft->script;
+    stored.situation = draft->situation;
+    stored.move_to_private = draft->move_to_private;
+    stored.notes = draft->notes;
+    stored.approvals_required = ApprovalsRequired(*brand_rules->second, c.priority, SituationOf(draft->situation));
+    const bool auto_send = stored.approvals_required == 0;
+    value details = value::object();
+    details["situation"] = value::string(draft->situation);
+    details["approvals_required"] = value::number(stored.approvals_required);
+    DraftChange change{"daemon", std::nullopt, auto_send ? "draft.auto_approve" : "draft.create",
+                       details.serialize(), auto_send, CaseState::kAwaitingApproval};
+    auto added = store_.AddDraft(stored, change, now);
+    if (!added) {
+      if (added.error().code == ErrorCode::kBusy || added.error().code == ErrorCode::kReadOnly)
+        return Fail(added.error());
+      fail(c, added.error());
+      continue;
+    }
+    ++(auto_send ? report.auto_sent : report.drafted);
+  }
+  return report;
+}
+
+}  // namespace odziv::daemon

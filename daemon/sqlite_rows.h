@@ -1,0 +1,102 @@
+// The row-level helpers that SqliteStore's source files share: running a statement and reading its rows,
+// JSON array columns, and reading cases. Internal to the SQLite store; nothing else includes it.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/case.h"
+#include "core/error.h"
+#include "daemon/sqlite_statement.h"
+
+namespace odziv::daemon::sqlite_rows {
+
+inline constexpr std::size_t kMaxListLimit = 10000;
+
+// Lets a row reader return either T or, when reading can fail, Result<T>.
+template <class T>
+Result<T> AsResult(T value) {
+  return value;
+}
+template <class T>
+Result<T> AsResult(Result<T> value) {
+  return value;
+}
+
+// Runs `stmt` and reads every row with `read` (returning T or Result<T>).
+template <class T, class Read>
+Result<std::vector<T>> ReadAll(SqliteStatement& stmt, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    Result<T> item = AsResult<T>(read(stmt));
+    if (!item) return Fail(item.error());
+    out.push_back(std::move(*item));
+  }
+}
+
+// Runs `stmt` and reads its one row; `not_found` when there is none.
+template <class T, class Read>
+Result<T> ReadOne(SqliteStatement& stmt, Read read, std::string not_found) {
+  auto row = stmt.Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound, std::move(not_found));
+  return AsResult<T>(read(stmt));
+}
+
+template <class... T>
+Result<SqliteStatement> Query(sqlite3* db, std::string_view sql, const T&... values) {
+  auto stmt = SqliteStatement::Prepare(db, sql);
+  if (stmt) stmt->BindAll(values...);
+  return stmt;
+}
+
+template <class... T>
+Status Execute(sqlite3* db, std::string_view sql, const T&... values) {
+  auto stmt = Query(db, sql, values...);
+  if (!stmt) return Fail(stmt.error());
+  return stmt->Run();
+}
+
+// The integer in the first column of the one row `sql` returns; kNotFound when there is no row.
+template <class... T>
+Result<std::int64_t> QueryInt(sqlite3* db, std::string_view sql, const T&... params) {
+  auto stmt = Query(db, sql, params...);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<std::int64_t>(*stmt, [](const SqliteStatement& row) { return row.Int(0); }, "no row");
+}
+
+using SqlValue = std::variant<std::int64_t, std::string>;
+
+inline Result<SqliteStatement> QueryWith(sqlite3* db, const std::string& sql, const std::vector<SqlValue>& params) {
+  auto stmt = SqliteStatement::Prepare(db, sql);
+  if (!stmt) return Fail(stmt.error());
+  for (std::size_t i = 0; i < params.size(); ++i)
+    std::visit([&](const auto& v) { stmt->Bind(static_cast<int>(i + 1), v); }, params[i]);
+  return stmt;
+}
+
+// A JSON array of strings, as stored in TEXT columns (topics, reasons, languages …).
+std::string StringsToJson(const std::vector<std::string>& items);
+// kMalformed, naming `what`, when the stored text is not a JSON array of strings.
+Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what);
+
+inline constexpr std::string_view kCaseColumns =
+    "id, brand_id, status, priority, platform, thread_id, author_id, author_handle, language, first_post_id, "
+    "sla_policy, sla_started_at, sla_budget_ms, sla_due_at, paused_at, escalation_percent, escalated_at, "
+    "assignee_id, reply_external_id, replied_at, reply_post_id, confirmed_at, close_reason, close_note, "
+    "closed_by_actor, closed_at, opened_at, updated_at, last_post_at, version";
+// A row selected with kCaseColumns, in that order.
+Result<Case> ReadCase(const SqliteStatement& row);
+Result<Case> LoadCase(sqlite3* db, std::int64_t id);  // kNotFound
+std::string_view CloseReasonColumn(const Case& c);
+
+}  // namespace odziv::daemon::sqlite_rows
