@@ -37,8 +37,29 @@ Control API (JSON bodies; every other path is a platform endpoint):
                          "start_epoch": (optional), "total": (optional cap)}: GETs of `path` answer with
                         generated posts, rate_per_second of them per second of wall time since start, paged
                         as the platform pages (see synthetic.py)
+                               "store_then_stall"  the request is served as usual (a reply is stored, see
+                                   below) but the answer is withheld until the client disconnects, POST
+                                   /_fake/release, or 60 s pass (then the connection is closed unanswered)
+                               "store_then_drop"   the request is served as usual, then the connection is
+                                   closed without an answer
+                        The last two stand for a crash or a lost connection between "the platform accepted
+                        the reply" and "odziv recorded it"; give "method": "POST" to spare the GETs.
+  POST /_fake/release   answer every request held by "store_then_stall"
+  POST /_fake/replies   {"platform": "x", "brand_handle": "zrno", "brand_user_id": "99"} or
+                        {"platform": "mastodon", "brand_acct": "zrno", "brand_account_id": "77"}: stateful
+                        replies on that platform (opt-in; recorded routes keep working for everything else):
+                        x         POST /2/tweets creates a tweet with a new snowflake id (its time is now) and
+                                  answers 201 {"data": {"id", "text", "edit_history_tweet_ids"}};
+                                  GET /2/tweets/search/recent?query=in_reply_to_tweet_id:N from:HANDLE answers
+                                  with the stored replies to N in the v2 search shape
+                        mastodon  POST /api/v1/statuses (form or JSON) creates a status by the brand account;
+                                  the same Idempotency-Key returns the same status instead of a new one;
+                                  GET /api/v1/statuses/:id serves stored statuses (other ids fall through to
+                                  the routes); GET /api/v1/statuses/:id/context lists the stored replies
+                                  below :id as descendants
+  GET  /_fake/replies   every reply created so far: [{"platform","id","in_reply_to","text","idempotency_key","at"}]
   GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body"}]
-  POST /_fake/reset     forget routes, faults, synthetic feeds and requests
+  POST /_fake/reset     forget routes, faults, synthetic feeds, requests, stateful replies; release held requests
   POST /_fake/gzip      {"enabled": true|false}: compress answers for clients that accept gzip (default on)
 """
 
@@ -46,6 +67,9 @@ import argparse
 import gzip
 import json
 import os
+import re
+import select
+import socket
 import sys
 import threading
 import time
@@ -61,14 +85,36 @@ class State:
     def __init__(self, data_dir):
         self.data_dir = data_dir
         self.lock = threading.Lock()
-        self.reset()
+        self.released = threading.Condition(self.lock)
+        self.release_generation = 0
+        self.last_id = {}     # platform -> the last id handed out (ids only grow, even across resets)
+        with self.lock:
+            self.reset()
         self.gzip = True
 
-    def reset(self):
+    def reset(self):  # with the lock held
         self.routes = []      # dicts: method, path, match, status, headers, body (bytes), times
         self.faults = []
         self.requests = []
         self.synthetic = {}   # path -> synthetic.Feed
+        self.reply_brands = {}  # platform -> the /_fake/replies body that enabled stateful replies
+        self.replies = []     # dicts: platform, id, in_reply_to, text, idempotency_key, at (+ per platform)
+        self.release()
+
+    def release(self):
+        self.release_generation += 1
+        self.released.notify_all()
+
+    def new_id(self, platform, now):
+        """A snowflake-like id: increasing, and on X one whose time bits say `now`."""
+        millis = int(now * 1000)
+        if platform == "x":
+            candidate = (millis - X_EPOCH_MILLIS) << 22
+        else:  # Mastodon's ids: milliseconds in the high bits, a sequence in the low 16
+            candidate = millis << 16
+        value = max(candidate, self.last_id.get(platform, 0) + 1)
+        self.last_id[platform] = value
+        return str(value)
 
     def read_data(self, relative):
         path = os.path.normpath(os.path.join(self.data_dir, relative))
@@ -143,6 +189,139 @@ class State:
                 self.faults.remove(f)
             return f
         return None
+
+
+X_EPOCH_MILLIS = 1288834974657
+X_REPLY_QUERY = re.compile(r"^\s*in_reply_to_tweet_id:(\d+)\s+from:@?(\w+)\s*$")
+STALL_LIMIT_SECONDS = 60
+
+
+def iso_time(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + ".%03dZ" % (int(epoch * 1000) % 1000)
+
+
+def header(headers, name):
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+
+
+def request_fields(headers, body):
+    """The fields of a JSON or form-encoded request body, as a dict."""
+    text = body.decode("utf-8", "replace")
+    if "json" in (header(headers, "Content-Type") or ""):
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            return {}  # answered like a body without the required fields
+        return value if isinstance(value, dict) else {}
+    return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+
+
+def x_reply_tweet(state, reply):
+    brand = state.reply_brands["x"]
+    parent = next((r for r in state.replies if r["platform"] == "x" and r["id"] == reply["in_reply_to"]), None)
+    tweet = {"id": reply["id"], "text": reply["text"], "author_id": str(brand.get("brand_user_id", "1")),
+             "conversation_id": reply["conversation_id"], "created_at": reply["at"],
+             "edit_history_tweet_ids": [reply["id"]]}
+    if reply["in_reply_to"]:
+        tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply["in_reply_to"]}]
+    if parent is not None:  # only a stored parent's author is known here
+        tweet["in_reply_to_user_id"] = str(brand.get("brand_user_id", "1"))
+    return tweet
+
+
+def x_replies(state, method, path, query, headers, body, now):
+    """The stateful X answer to this request, or None to let routes answer it."""
+    if "x" not in state.reply_brands:
+        return None
+    brand = state.reply_brands["x"]
+    if method == "POST" and path == "/2/tweets":
+        fields = request_fields({"Content-Type": "application/json"}, body)
+        text = fields.get("text")
+        if not isinstance(text, str) or not text:
+            return 400, {}, {"title": "Invalid Request", "detail": "text is required", "status": 400}
+        reply_to = fields.get("reply") if isinstance(fields.get("reply"), dict) else {}
+        parent_id = str(reply_to.get("in_reply_to_tweet_id") or "")
+        parent = next((r for r in state.replies if r["platform"] == "x" and r["id"] == parent_id), None)
+        reply_id = state.new_id("x", now)
+        state.replies.append({"platform": "x", "id": reply_id, "in_reply_to": parent_id, "text": text,
+                              "idempotency_key": header(headers, "Idempotency-Key"), "at": iso_time(now),
+                              "conversation_id": parent["conversation_id"] if parent else (parent_id or reply_id)})
+        return 201, {}, {"data": {"id": reply_id, "text": text, "edit_history_tweet_ids": [reply_id]}}
+    if method == "GET" and path == "/2/tweets/search/recent":
+        wanted = X_REPLY_QUERY.match(query.get("query", ""))
+        if wanted is None:
+            return None
+        parent_id, handle = wanted.group(1), wanted.group(2)
+        found = []
+        if handle.lower() == str(brand.get("brand_handle", "")).lstrip("@").lower():
+            found = [r for r in state.replies if r["platform"] == "x" and r["in_reply_to"] == parent_id]
+        found.sort(key=lambda r: int(r["id"]), reverse=True)  # newest first, as X answers
+        if not found:
+            return 200, {}, {"meta": {"result_count": 0}}
+        handle = str(brand.get("brand_handle", "")).lstrip("@")
+        user = {"id": str(brand.get("brand_user_id", "1")), "username": handle, "name": brand.get("brand_name", handle),
+                "public_metrics": {"followers_count": 0, "following_count": 0, "tweet_count": len(found),
+                                   "listed_count": 0}}
+        return 200, {}, {"data": [x_reply_tweet(state, r) for r in found], "includes": {"users": [user]},
+                         "meta": {"result_count": len(found), "newest_id": found[0]["id"],
+                                  "oldest_id": found[-1]["id"]}}
+    return None
+
+
+def mastodon_status(state, reply, host):
+    brand = state.reply_brands["mastodon"]
+    acct = str(brand.get("brand_acct", "brand")).lstrip("@")
+    account_id = str(brand.get("brand_account_id", brand.get("brand_user_id", "1")))
+    url = "http://%s/@%s/%s" % (host or "127.0.0.1", acct, reply["id"])
+    return {"id": reply["id"], "created_at": reply["at"], "in_reply_to_id": reply["in_reply_to"] or None,
+            "in_reply_to_account_id": None, "visibility": reply["visibility"], "language": None,
+            "uri": url, "url": url, "content": "<p>%s</p>" % html_escape(reply["text"]), "spoiler_text": "",
+            "replies_count": 0, "reblogs_count": 0, "favourites_count": 0,
+            "account": {"id": account_id, "username": acct.split("@")[0], "acct": acct,
+                        "display_name": brand.get("brand_name", acct), "followers_count": 0}}
+
+
+def html_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def mastodon_replies(state, method, path, query, headers, body, now):
+    """The stateful Mastodon answer to this request, or None to let routes answer it."""
+    if "mastodon" not in state.reply_brands:
+        return None
+    host = header(headers, "Host")
+    mine = [r for r in state.replies if r["platform"] == "mastodon"]
+    if method == "POST" and path == "/api/v1/statuses":
+        key = header(headers, "Idempotency-Key")
+        if key:
+            earlier = next((r for r in mine if r["idempotency_key"] == key), None)
+            if earlier is not None:
+                return 200, {}, mastodon_status(state, earlier, host)
+        fields = request_fields(headers, body)
+        text = fields.get("status")
+        if not isinstance(text, str) or not text:
+            return 422, {}, {"error": "Validation failed: Text can't be blank"}
+        reply = {"platform": "mastodon", "id": state.new_id("mastodon", now),
+                 "in_reply_to": str(fields.get("in_reply_to_id") or ""), "text": text, "idempotency_key": key,
+                 "at": iso_time(now), "visibility": fields.get("visibility") or "public"}
+        state.replies.append(reply)
+        return 200, {}, mastodon_status(state, reply, host)
+    parts = path.split("/")  # "", api, v1, statuses, :id[, context]
+    if method == "GET" and len(parts) in (5, 6) and parts[1:4] == ["api", "v1", "statuses"]:
+        status_id = parts[4]
+        if len(parts) == 5:
+            stored = next((r for r in mine if r["id"] == status_id), None)
+            return None if stored is None else (200, {}, mastodon_status(state, stored, host))
+        if parts[5] != "context":
+            return None
+        below, frontier = [], {status_id}
+        while frontier:  # every stored reply under status_id, at any depth
+            step = [r for r in mine if r["in_reply_to"] in frontier and r not in below]
+            below.extend(step)
+            frontier = {r["id"] for r in step}
+        below.sort(key=lambda r: int(r["id"]))
+        return 200, {}, {"ancestors": [], "descendants": [mastodon_status(state, r, host) for r in below]}
+    return None
 
 
 def rate_limit_answer(fault):
@@ -240,8 +419,16 @@ class Handler(BaseHTTPRequestHandler):
                                    "headers": {k: v for k, v in self.headers.items()},
                                    "body": body.decode("utf-8", "replace")})
             fault = state.take_fault(self.command, url.path)
-            feed = state.synthetic.get(url.path) if self.command == "GET" else None
-            route = None if feed else state.find_route(self.command, url.path, query)
+            generation = state.release_generation  # a release from now on frees a stall of this request
+            stateful = None
+            # Faults that cut the answer short still let the platform act on the request.
+            if fault is None or fault["kind"] in ("slow", "truncate", "malformed", "store_then_stall",
+                                                  "store_then_drop"):
+                now = time.time()
+                stateful = (x_replies(state, self.command, url.path, query, self.headers, body, now) or
+                            mastodon_replies(state, self.command, url.path, query, self.headers, body, now))
+            feed = state.synthetic.get(url.path) if self.command == "GET" and stateful is None else None
+            route = None if feed or stateful else state.find_route(self.command, url.path, query)
             if route is not None and route["times"] is not None:
                 route["times"] -= 1
         if fault is not None:
@@ -254,15 +441,15 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(int(fault.get("status", 500)), fault.get("headers", {}),
                                  fault.get("body", "Internal Server Error"))
             if kind == "reset":
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return None
+                return self.drop()
             if kind == "garbage":
                 return self.send(200, {"Content-Type": "text/html"}, "<html><body>Oops</body></html>")
             if kind == "slow":
                 time.sleep(int(fault.get("delay_ms", 2000)) / 1000.0)
             # truncate / malformed fall through to the normal answer, cut below.
-        if feed is not None:
+        if stateful is not None:
+            status, headers, answer = stateful
+        elif feed is not None:
             status, headers, answer = feed.answer(query, time.time())
         elif route is None:
             status, headers, answer = 404, {"Content-Type": "application/json"}, \
@@ -275,11 +462,43 @@ class Handler(BaseHTTPRequestHandler):
                     (modified and not etag and self.headers.get("If-Modified-Since") == modified):
                 keep = {k: v for k, v in headers.items() if k.lower() in ("etag", "last-modified")}
                 return self.send(304, keep, b"")
+        if fault is not None and fault["kind"] == "store_then_drop":
+            return self.drop()
+        if fault is not None and fault["kind"] == "store_then_stall" and not self.stall(state, generation):
+            return self.drop()
         if fault is not None and fault["kind"] in ("truncate", "malformed"):
             data = encode_body(answer)
             return self.send(status, headers, data[: len(data) // 2],
                              claimed_length=len(data) if fault["kind"] == "truncate" else None)
         return self.send(status, headers, answer)
+
+    def drop(self):
+        """Closes the connection without an answer."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client is gone already
+        return None
+
+    def stall(self, state, generation):
+        """Holds the answer until /_fake/release (True), or the client hangs up or time runs out (False)."""
+        deadline = time.monotonic() + STALL_LIMIT_SECONDS
+        while time.monotonic() < deadline:
+            with state.lock:
+                if state.release_generation != generation:
+                    return True
+                state.released.wait(0.05)
+                if state.release_generation != generation:
+                    return True
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return False  # the client closed its end
+                except OSError:
+                    return False
+        return False
 
     def send(self, status, headers, body, claimed_length=None):
         data = encode_body(body)
@@ -315,6 +534,18 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 if url.path == "/_fake/requests":
                     return self.send(200, {}, state.requests)
+                if url.path == "/_fake/replies" and self.command == "GET":
+                    return self.send(200, {}, [{k: r[k] for k in ("platform", "id", "in_reply_to", "text",
+                                                                  "idempotency_key", "at")}
+                                               for r in state.replies])
+                if url.path == "/_fake/replies":
+                    if args.get("platform") not in ("x", "mastodon"):
+                        raise ValueError("platform must be x or mastodon")
+                    state.reply_brands[args["platform"]] = dict(args)
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/release":
+                    state.release()
+                    return self.send(200, {}, {"ok": True})
                 if url.path == "/_fake/reset":
                     state.reset()
                     return self.send(200, {}, {"ok": True})

@@ -101,6 +101,10 @@ void FakePlatformServer::Gzip(bool enabled) {
   Control("/_fake/gzip", body);
 }
 
+void FakePlatformServer::EnableReplies(const web::json::value& args) { Control("/_fake/replies", args); }
+web::json::value FakePlatformServer::Replies() { return Control("/_fake/replies", web::json::value::null()); }
+void FakePlatformServer::Release() { Control("/_fake/release", web::json::value::object()); }
+
 std::vector<ReceivedRequest> FakePlatformServer::Requests() {
   auto list = Control("/_fake/requests", web::json::value::null());
   std::vector<ReceivedRequest> out;

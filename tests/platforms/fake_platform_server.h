@@ -44,6 +44,13 @@ class FakePlatformServer {
   void Fault(const web::json::value& fault);
   void Synthetic(const web::json::value& args);
   void Gzip(bool enabled);
+  // Stateful replies on one platform: {"platform":"x","brand_handle":…,"brand_user_id":…} or
+  // {"platform":"mastodon","brand_acct":…,"brand_account_id":…}. See fake_platform.py.
+  void EnableReplies(const web::json::value& args);
+  // Every reply created so far: [{"platform","id","in_reply_to","text","idempotency_key","at"}].
+  web::json::value Replies();
+  // Answers every request held by a "store_then_stall" fault.
+  void Release();
   std::vector<ReceivedRequest> Requests();
   std::size_t Count(std::string_view method, std::string_view path);
 
