@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "core/secret.h"
+#include "daemon/brand_drafter.h"
 
 namespace odziv::daemon {
 namespace {
@@ -301,6 +302,7 @@ std::optional<std::string> CheckBrandSettings(const std::string& settings, const
   brand.timezone = timezone;
   auto rules = LoadBrandRules(brand);
   if (!rules) return rules.error().message;
+  if (auto drafting = CheckDrafterSettings(settings)) return drafting;  // voice, templates, drafter
   return CheckRoutes(settings);
 }
 
