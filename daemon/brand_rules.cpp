@@ -8,6 +8,7 @@
 
 #include "core/secret.h"
 #include "daemon/approval_rules.h"
+#include "daemon/brand_drafter.h"
 
 namespace odziv::daemon {
 namespace {
@@ -303,6 +304,7 @@ std::optional<std::string> CheckBrandSettings(const std::string& settings, const
   auto rules = LoadBrandRules(brand);
   if (!rules) return rules.error().message;
   if (auto approval = CheckApprovalSettings(settings)) return approval;
+  if (auto drafting = CheckDrafterSettings(settings)) return drafting;  // voice, templates, drafter
   return CheckRoutes(settings);
 }
 

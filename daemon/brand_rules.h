@@ -31,7 +31,8 @@ struct BrandRules {
 [[nodiscard]] Result<BrandRules> LoadBrandRules(const Brand& brand);
 
 // The validation hook for the CLI and config import: nullopt when `settings` (JSON text) is a valid brand
-// configuration for a brand in `timezone`, else the message.
+// configuration for a brand in `timezone` (these rules, "routes", and the drafting keys of
+// daemon/brand_drafter.h), else the message.
 std::optional<std::string> CheckBrandSettings(const std::string& settings, const std::string& timezone);
 
 }  // namespace odziv::daemon

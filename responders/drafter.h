@@ -29,6 +29,9 @@ struct DraftRequest {
   BrandVoice voice;
   // Drafts already written in the same thread: a new one never repeats their sentences.
   std::vector<std::string> thread_drafts;
+  // Earlier posts of the thread, oldest first, as context (the language-model drafter sends them; the
+  // templates do not need them). May be empty.
+  std::vector<Post> thread_posts;
 };
 
 struct Draft {

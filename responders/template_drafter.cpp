@@ -19,14 +19,6 @@ bool HasWord(const std::vector<std::string>& labels, std::string_view word) {
                      [&](const std::string& l) { return l.find(word) != std::string::npos; });
 }
 
-// The template language for a post: en, bs, hr or sr.
-std::string DraftLanguage(const Post& post, const Assessment& assessment) {
-  for (const std::string& candidate : {assessment.language, post.language})
-    if (candidate == "en" || candidate == "bs" || candidate == "hr" || candidate == "sr") return candidate;
-  if (assessment.language == "sh") return assessment.script == "cyrillic" ? "sr" : "bs";
-  return "en";
-}
-
 std::string IssueTopic(const Assessment& a) {
   for (std::string_view topic : {"delivery", "billing", "refund", "quality", "staff", "service", "account", "login",
                                  "price", "outage", "availability"}) {
@@ -99,7 +91,7 @@ class TemplateDrafter final : public Drafter {
 
   Result<Draft> Write(const DraftRequest& request) override {
     Draft draft;
-    draft.language = DraftLanguage(request.post, request.assessment);
+    draft.language = ChooseDraftLanguage(request.post, request.assessment);
     draft.script = request.assessment.script == "cyrillic" ? "cyrillic" : "latin";
     draft.situation = ChooseSituation(request.post, request.assessment);
     const std::vector<std::string>* phrasings = Find(draft.situation, draft.language);
@@ -228,6 +220,13 @@ std::string ChooseSituation(const Post& post, const Assessment& a) {
   if (a.label == SentimentLabel::kPositive || (post.rating && *post.rating >= 4) || HasWord(a.topics, "praise"))
     return "praise";
   return "mention";
+}
+
+std::string ChooseDraftLanguage(const Post& post, const Assessment& assessment) {
+  for (const std::string& candidate : {assessment.language, post.language})
+    if (candidate == "en" || candidate == "bs" || candidate == "hr" || candidate == "sr") return candidate;
+  if (assessment.language == "sh") return assessment.script == "cyrillic" ? "sr" : "bs";
+  return "en";
 }
 
 Result<TemplateSet> ParseTemplates(std::string_view json, TemplateSet base) {

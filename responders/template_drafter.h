@@ -39,6 +39,10 @@ const TemplateSet& DefaultTemplates();
 // of complaint, a negative label, or 1–2★), question, mixed (3★), praise (positive or 4–5★), mention.
 std::string ChooseSituation(const Post& post, const Assessment& assessment);
 
+// The language a draft is written in: the judged language when it is en, bs, hr or sr (else the
+// platform's hint); unclear BCS ("sh") gets sr when the post is in Cyrillic, bs otherwise; anything else en.
+std::string ChooseDraftLanguage(const Post& post, const Assessment& assessment);
+
 std::unique_ptr<Drafter> MakeTemplateDrafter(TemplateSet templates);
 
 }  // namespace odziv::responders

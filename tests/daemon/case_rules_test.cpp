@@ -126,7 +126,8 @@ TEST_CASE("Brand settings are read with defaults and refused with the key that i
   CHECK_THAT(message(R"({"sla":{"escalation":[{"at":0.8,"route":"a"},{"at":0.5,"route":"b"}]}})"),
              Catch::Contains("settings.sla.escalation[1].at"));
   CHECK_THAT(message(R"({"assignment":{"mode":"random"}})"), Catch::Contains("settings.assignment.mode"));
-  CHECK(message(R"({"voice":"friendly"})") == "(accepted)");  // keys of other stages are theirs to check
+  CHECK_THAT(message(R"({"voice":"friendly"})"), Catch::Contains("settings.voice must be an object"));  // drafting's
+  CHECK(message(R"({"digest":"daily"})") == "(accepted)");  // keys of other stages are theirs to check
 }
 
 TEST_CASE("SLA policies: the first match wins and the deadline counts from the customer's post") {
