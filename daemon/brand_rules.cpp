@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "core/secret.h"
+#include "daemon/alert_rules.h"
 
 namespace odziv::daemon {
 namespace {
@@ -301,7 +302,8 @@ std::optional<std::string> CheckBrandSettings(const std::string& settings, const
   brand.timezone = timezone;
   auto rules = LoadBrandRules(brand);
   if (!rules) return rules.error().message;
-  return CheckRoutes(settings);
+  if (auto routes = CheckRoutes(settings)) return routes;
+  return CheckAlertSettings(settings, timezone);  // spike, quiet_hours, digest, max_per_hour
 }
 
 }  // namespace odziv::daemon
