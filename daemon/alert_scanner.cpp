@@ -144,13 +144,26 @@ Status AlertScanner::CheckSpike(const Brand& brand, const SpikeSettings& spike, 
   const Timestamp window_start = now - spike.window;
   auto window = store_.CountPostsBySentiment(brand.id, window_start, now);
   if (!window) return Fail(window.error());
-  auto cached = baselines_.find(brand.id);
-  if (cached == baselines_.end() || now - cached->second.read_at >= options_.baseline_refresh) {
-    auto baseline = store_.CountPostsBySentiment(brand.id, window_start - spike.baseline, window_start);
-    if (!baseline) return Fail(baseline.error());
-    cached = baselines_.insert_or_assign(brand.id, Baseline{now, baseline->negative}).first;
+  // The baseline in whole hours before the window's hour; past hours hardly change, so each is read once.
+  const Timestamp baseline_end = std::chrono::floor<std::chrono::hours>(window_start);
+  const Timestamp baseline_start = baseline_end - spike.baseline;
+  auto& hours = baseline_hours_[brand.id];
+  hours.erase(hours.begin(), hours.lower_bound(baseline_start));
+  std::size_t read = 0;
+  for (Timestamp hour = baseline_end - std::chrono::hours(1);
+       hour >= baseline_start && read < options_.baseline_hours_per_scan; hour -= std::chrono::hours(1)) {
+    if (hours.contains(hour)) continue;
+    auto counted = store_.CountPostsBySentiment(brand.id, hour, hour + std::chrono::hours(1));
+    if (!counted) return Fail(counted.error());
+    hours[hour] = counted->negative;
+    ++read;
   }
-  auto found = spikes_.Observe(brand.id, spike, SpikeCounts{window->negative, cached->second.negative}, now);
+  SpikeCounts counts{window->negative, 0, std::chrono::minutes(0)};
+  for (auto it = hours.begin(); it != hours.end() && it->first < baseline_end; ++it) {
+    counts.baseline_negative += it->second;
+    *counts.baseline_span += std::chrono::hours(1);
+  }
+  auto found = spikes_.Observe(brand.id, spike, counts, now);
   if (!found) return {};
   auto worst = store_.WorstPosts(brand.id, window_start, now, static_cast<std::size_t>(spike.worst_posts));
   if (!worst) return Fail(worst.error());

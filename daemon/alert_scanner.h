@@ -24,8 +24,10 @@ struct AlertScannerOptions {
   // How often each brand's counts are read for spikes: often enough to tell people within a minute or two,
   // rarely enough that hundreds of brands cost little.
   std::chrono::seconds spike_every{60};
-  // How often a brand's baseline (days of posts, the most expensive count) is read again: it moves slowly.
-  std::chrono::minutes baseline_refresh{60};
+  // A brand's baseline (days of posts, the most expensive count) is read an hour at a time and kept: each
+  // scan reads at most this many of its hours, newest first, so a brand with a large history never holds
+  // the database for long. Until all are read, the normal rate comes from the hours read so far.
+  std::size_t baseline_hours_per_scan = 12;
   std::string app_url;  // the web app's base URL for links; empty: no link
 };
 
@@ -69,17 +71,13 @@ class AlertScanner {
   Status CheckSources(const Brand& brand, const std::string& route, Timestamp now, ScanReport& report);
   Status WriteDigest(const Brand& brand, const DigestSettings& digest, Timestamp now, ScanReport& report);
 
-  struct Baseline {
-    Timestamp read_at{};
-    std::int64_t negative = 0;
-  };
 
   Store& store_;
   const Clock& clock_;
   AlertScannerOptions options_;
   SpikeDetector spikes_;
   std::optional<Timestamp> last_spike_check_;
-  std::map<std::int64_t, Baseline> baselines_;        // brand → its baseline count
+  std::map<std::int64_t, std::map<Timestamp, std::int64_t>> baseline_hours_;  // brand → hour → negative posts
   std::map<std::int64_t, Timestamp> digest_written_;  // brand → end of the newest period written
 };
 

@@ -5,9 +5,14 @@
 
 namespace odziv::daemon {
 
-double NormalPerWindow(const SpikeSettings& settings, std::int64_t baseline_negative) {
-  const auto windows = std::chrono::duration_cast<std::chrono::minutes>(settings.baseline) / settings.window;
+double NormalPerWindow(std::chrono::minutes window, std::chrono::minutes span, std::int64_t baseline_negative) {
+  const auto windows = span / window;
   return windows > 0 ? static_cast<double>(baseline_negative) / static_cast<double>(windows) : 0.0;
+}
+
+double NormalPerWindow(const SpikeSettings& settings, std::int64_t baseline_negative) {
+  return NormalPerWindow(settings.window, std::chrono::duration_cast<std::chrono::minutes>(settings.baseline),
+                         baseline_negative);
 }
 
 std::int64_t SpikeThreshold(const SpikeSettings& settings, double normal_per_window) {
@@ -26,7 +31,9 @@ void SpikeDetector::Seed(std::int64_t brand_id, std::optional<Timestamp> last_sp
 std::optional<Spike> SpikeDetector::Observe(std::int64_t brand_id, const SpikeSettings& settings,
                                             const SpikeCounts& counts, Timestamp now) {
   std::optional<Episode>& episode = brands_[brand_id];
-  const double normal = NormalPerWindow(settings, counts.baseline_negative);
+  const double normal = counts.baseline_span
+                            ? NormalPerWindow(settings.window, *counts.baseline_span, counts.baseline_negative)
+                            : NormalPerWindow(settings, counts.baseline_negative);
   const std::int64_t threshold = SpikeThreshold(settings, normal);
   auto cooled_down = [&] { return episode && episode->below_since && now - *episode->below_since >= settings.cooldown; };
 

@@ -19,7 +19,10 @@ namespace odziv::daemon {
 
 struct SpikeCounts {
   std::int64_t window_negative = 0;    // negative posts created in [now - window, now)
-  std::int64_t baseline_negative = 0;  // negative posts created in [now - window - baseline, now - window)
+  std::int64_t baseline_negative = 0;  // negative posts created in the baseline before the window
+  // How much time baseline_negative covers; unset: the whole baseline. Less while a brand's history is still
+  // being read (the scanner reads it an hour at a time).
+  std::optional<std::chrono::minutes> baseline_span;
 };
 
 // A spike that has just started.
@@ -30,8 +33,9 @@ struct Spike {
   std::int64_t threshold = 0;   // the count at which a window is a spike
 };
 
-// Negative posts per window over the baseline.
+// Negative posts per window over the baseline (or over `span` of it).
 double NormalPerWindow(const SpikeSettings& settings, std::int64_t baseline_negative);
+double NormalPerWindow(std::chrono::minutes window, std::chrono::minutes span, std::int64_t baseline_negative);
 // max(min_posts, ⌈factor × normal⌉).
 std::int64_t SpikeThreshold(const SpikeSettings& settings, double normal_per_window);
 

@@ -24,6 +24,9 @@ AlertRules Rules(const std::string& settings, const std::string& timezone = "Eur
 
 Timestamp At(const char* iso) { return ParseIsoTimestamp(iso).value(); }
 
+// Counts over the whole baseline.
+SpikeCounts C(std::int64_t window, std::int64_t baseline) { return {window, baseline, std::nullopt}; }
+
 }  // namespace
 
 TEST_CASE("Alert settings default sensibly and are read from the brand's settings") {
@@ -117,29 +120,40 @@ TEST_CASE("SpikeDetector reports a spike once, not per look, and not again until
   SpikeSettings s;  // threshold 10 for a quiet brand, cooldown 60 min
   SpikeDetector d;
   const Timestamp t0 = At("2026-11-18T10:00:00Z");
-  CHECK_FALSE(d.Observe(1, s, {3, 0}, t0));  // three angry posts on a quiet brand are not a spike
-  CHECK_FALSE(d.Observe(1, s, {9, 0}, t0 + minutes(1)));
-  auto spike = d.Observe(1, s, {12, 0}, t0 + minutes(2));
+  CHECK_FALSE(d.Observe(1, s, C(3, 0), t0));  // three angry posts on a quiet brand are not a spike
+  CHECK_FALSE(d.Observe(1, s, C(9, 0), t0 + minutes(1)));
+  auto spike = d.Observe(1, s, C(12, 0), t0 + minutes(2));
   REQUIRE(spike);
   CHECK(spike->count == 12);
   CHECK(spike->threshold == 10);
   CHECK(spike->started_at == t0 + minutes(2));
-  for (int i = 3; i < 30; ++i) CHECK_FALSE(d.Observe(1, s, {400, 0}, t0 + minutes(i)));  // the same spike
-  CHECK_FALSE(d.Observe(1, s, {5, 0}, t0 + minutes(30)));   // falls back…
-  CHECK_FALSE(d.Observe(1, s, {15, 0}, t0 + minutes(50)));  // …and wobbles up within the cooldown: same spike
+  for (int i = 3; i < 30; ++i) CHECK_FALSE(d.Observe(1, s, C(400, 0), t0 + minutes(i)));  // the same spike
+  CHECK_FALSE(d.Observe(1, s, C(5, 0), t0 + minutes(30)));   // falls back…
+  CHECK_FALSE(d.Observe(1, s, C(15, 0), t0 + minutes(50)));  // …and wobbles up within the cooldown: same spike
   CHECK(d.InEpisode(1));
-  CHECK_FALSE(d.Observe(1, s, {2, 0}, t0 + minutes(60)));
-  CHECK_FALSE(d.Observe(1, s, {2, 0}, t0 + minutes(120)));  // below for an hour: over
+  CHECK_FALSE(d.Observe(1, s, C(2, 0), t0 + minutes(60)));
+  CHECK_FALSE(d.Observe(1, s, C(2, 0), t0 + minutes(120)));  // below for an hour: over
   CHECK_FALSE(d.InEpisode(1));
-  auto second = d.Observe(1, s, {20, 0}, t0 + minutes(130));
+  auto second = d.Observe(1, s, C(20, 0), t0 + minutes(130));
   REQUIRE(second);
   CHECK(second->started_at == t0 + minutes(130));
   // Brands are independent.
-  CHECK(d.Observe(2, s, {10, 0}, t0 + minutes(130)));
+  CHECK(d.Observe(2, s, C(10, 0), t0 + minutes(130)));
 
   // A busy brand: 300 in 15 min is normal for it.
-  CHECK_FALSE(d.Observe(3, s, {300, 672 * 100}, t0));
-  CHECK(d.Observe(3, s, {400, 672 * 100}, t0));
+  CHECK_FALSE(d.Observe(3, s, C(300, 672 * 100), t0));
+  CHECK(d.Observe(3, s, C(400, 672 * 100), t0));
+}
+
+TEST_CASE("SpikeDetector takes the normal rate from the part of the baseline read so far") {
+  SpikeSettings s;
+  SpikeDetector d;
+  const Timestamp t0 = At("2026-11-18T10:00:00Z");
+  // 24 hours read: 96 windows with 20 negative posts each is a normal of 20, a threshold of 80.
+  CHECK_FALSE(d.Observe(1, s, {79, 96 * 20, std::chrono::hours(24)}, t0));
+  auto spike = d.Observe(1, s, {80, 96 * 20, std::chrono::hours(24)}, t0);
+  REQUIRE(spike);
+  CHECK(spike->normal == 20.0);
 }
 
 TEST_CASE("SpikeDetector seeded after a restart does not repeat a spike that is still going on") {
@@ -147,14 +161,14 @@ TEST_CASE("SpikeDetector seeded after a restart does not repeat a spike that is 
   const Timestamp t0 = At("2026-11-18T10:00:00Z");
   SpikeDetector recent;
   recent.Seed(1, t0 - minutes(10));  // alerted ten minutes before the restart
-  CHECK_FALSE(recent.Observe(1, s, {50, 0}, t0));
+  CHECK_FALSE(recent.Observe(1, s, C(50, 0), t0));
   CHECK(recent.InEpisode(1));
   SpikeDetector old;
   old.Seed(1, t0 - std::chrono::hours(48));  // an old spike: this one is new
-  CHECK(old.Observe(1, s, {50, 0}, t0));
+  CHECK(old.Observe(1, s, C(50, 0), t0));
   SpikeDetector none;
   none.Seed(1, std::nullopt);
-  CHECK(none.Observe(1, s, {50, 0}, t0));
+  CHECK(none.Observe(1, s, C(50, 0), t0));
 }
 
 TEST_CASE("SpikeDetector with no cooldown starts a new spike after one look below the threshold") {
@@ -162,10 +176,10 @@ TEST_CASE("SpikeDetector with no cooldown starts a new spike after one look belo
   s.cooldown = minutes(0);
   SpikeDetector d;
   const Timestamp t0 = At("2026-11-18T10:00:00Z");
-  CHECK(d.Observe(1, s, {10, 0}, t0));
-  CHECK_FALSE(d.Observe(1, s, {11, 0}, t0 + minutes(1)));
-  CHECK_FALSE(d.Observe(1, s, {9, 0}, t0 + minutes(2)));
-  CHECK(d.Observe(1, s, {10, 0}, t0 + minutes(3)));
+  CHECK(d.Observe(1, s, C(10, 0), t0));
+  CHECK_FALSE(d.Observe(1, s, C(11, 0), t0 + minutes(1)));
+  CHECK_FALSE(d.Observe(1, s, C(9, 0), t0 + minutes(2)));
+  CHECK(d.Observe(1, s, C(10, 0), t0 + minutes(3)));
 }
 
 TEST_CASE("The digest text gives volume, sentiment, cases, held-back alerts and the worst posts") {
