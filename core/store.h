@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/alert_statistics.h"
 #include "core/assessment.h"
 #include "core/brand.h"
 #include "core/case.h"
@@ -225,6 +226,36 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<User>> ListUsers(std::optional<std::int64_t> brand_id) = 0;
   // Per user who may work on the brand (role agent, lead or admin; not disabled): their load.
   [[nodiscard]] virtual Result<std::vector<AssigneeLoad>> AssigneeLoads(std::int64_t brand_id) = 0;
+
+  // ---- Alert statistics: what spike detection and digests read, and the outbox rows they write.
+  // Ranges are [from, to) on the post's creation time; deleted posts and the brand's own are left out.
+  [[nodiscard]] virtual Result<SentimentCounts> CountPostsBySentiment(std::int64_t brand_id, Timestamp from,
+                                                                      Timestamp to) = 0;
+  // The brand's negative posts in [from, to), worst first (priority, then sentiment, then author reach), at
+  // most `limit` (10,000); each with its newest assessment (latest_case is left unset).
+  [[nodiscard]] virtual Result<std::vector<PostOutcome>> WorstPosts(std::int64_t brand_id, Timestamp from,
+                                                                    Timestamp to, std::size_t limit) = 0;
+  // The brand's unanswered cases, and how many of them are past their deadline at `now`.
+  [[nodiscard]] virtual Result<CaseCounts> CountUnansweredCases(std::int64_t brand_id, Timestamp now) = 0;
+  // Writes an alert that no case change carries (a spike, a digest, a source): `alert` as given (id,
+  // status, attempts and created_at are assigned), first due at `not_before` (unset: now). Returns false
+  // and writes nothing when the dedup key exists: the same event is written once however often it is seen.
+  [[nodiscard]] virtual Result<bool> EnqueueAlert(const Alert& alert, std::optional<Timestamp> not_before,
+                                                  Timestamp now) = 0;
+  // How many of the brand's alerts on `route` were sent at or after `since` (throttling per route).
+  [[nodiscard]] virtual Result<std::int64_t> CountSentAlerts(std::int64_t brand_id, std::string_view route,
+                                                             Timestamp since) = 0;
+  // Holds a pending alert back without counting an attempt: `status` "pending" with a later `until` (quiet
+  // hours) or "suppressed" (throttled; a digest or summary reports it), `note` in last_error. kNotFound for
+  // an unknown id; kInvalidArgument for another status.
+  [[nodiscard]] virtual Status HoldAlert(std::int64_t alert_id, std::string_view status,
+                                         std::optional<Timestamp> until, std::string_view note) = 0;
+  // The brand's alerts with `status` created in [from, to), oldest first, at most `limit` (10,000).
+  [[nodiscard]] virtual Result<std::vector<Alert>> ListBrandAlerts(std::int64_t brand_id, std::string_view status,
+                                                                   Timestamp from, Timestamp to,
+                                                                   std::size_t limit) = 0;
+  // The brand's newest alert of `kind` ("spike" …), or nullopt when it has none.
+  [[nodiscard]] virtual Result<std::optional<Alert>> LatestAlert(std::int64_t brand_id, std::string_view kind) = 0;
 };
 
 }  // namespace odziv

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/secret.h"
+#include "daemon/alert_rules.h"
 #include "responders/email_notifier.h"
 #include "responders/slack_notifier.h"
 #include "responders/webhook_notifier.h"
@@ -68,6 +69,7 @@ Result<std::unique_ptr<responders::Notifier>> MakeRouteNotifier(const Brand& bra
       email.password = *password;
     }
     email.from = Str(route, "from");
+    email.unsubscribe_url = Str(route, "unsubscribe_url");  // List-Unsubscribe on digests
     if (route.has_field("to") && route.at("to").is_array())
       for (const value& to : route.at("to").as_array())
         if (to.is_string()) email.to.push_back(to.as_string());
@@ -85,7 +87,7 @@ responders::AlertKind KindOf(const std::string& kind) {
   if (kind == "delivery_failed") return responders::AlertKind::kDeliveryFailed;
   if (kind == "source_unhealthy") return responders::AlertKind::kSourceUnhealthy;
   if (kind == "spike") return responders::AlertKind::kSpike;
-  if (kind == "digest") return responders::AlertKind::kDigest;
+  if (kind == "digest" || kind == "throttled") return responders::AlertKind::kDigest;
   return responders::AlertKind::kNewCase;
 }
 
@@ -93,6 +95,99 @@ responders::AlertKind KindOf(const std::string& kind) {
 
 AlertDispatcher::AlertDispatcher(Store& store, HttpClient& http, const Clock& clock, AlertDispatcherOptions options)
     : store_(store), http_(http), clock_(clock), options_(std::move(options)) {}
+
+namespace {
+
+std::optional<std::int64_t> Int(const value& obj, const char* key) {
+  if (!obj.has_field(key) || !obj.at(key).is_number()) return std::nullopt;
+  return obj.at(key).as_number().to_int64();
+}
+
+// The post an alert that belongs to no case quotes ("post" in its payload, as the JSON webhook has it).
+std::optional<responders::AlertPost> PayloadPost(const value& payload) {
+  if (!payload.has_field("post") || !payload.at("post").is_object()) return std::nullopt;
+  const value& p = payload.at("post");
+  responders::AlertPost post{Str(p, "platform"), Str(p, "author"), Int(p, "author_reach").value_or(0),
+                             Str(p, "text"),     Str(p, "url"),    std::nullopt,
+                             Str(p, "language")};
+  if (auto rating = Int(p, "rating")) post.rating = static_cast<int>(*rating);
+  return post;
+}
+
+// The hour [from, to) that contains `t`: a throttled alert is summed up with the others of its hour.
+std::pair<Timestamp, Timestamp> HourOf(Timestamp t) {
+  const Timestamp from = std::chrono::floor<std::chrono::hours>(t);
+  return {from, from + std::chrono::hours(1)};
+}
+
+}  // namespace
+
+Status AlertDispatcher::Summarise(const Alert& row, const value& payload, responders::Alert& alert) {
+  // A "throttled" row counts the alerts of its route that throttling suppressed in its hour.
+  const Timestamp from = FromUnixMillis(Int(payload, "from_ms").value_or(0));
+  const Timestamp to = FromUnixMillis(Int(payload, "to_ms").value_or(0));
+  auto held = store_.ListBrandAlerts(row.brand_id, "suppressed", from, to, 10000);
+  if (!held) return Fail(held.error());
+  std::vector<std::string> titles;
+  for (const Alert& h : *held) {
+    if (h.route != row.route) continue;
+    value p;
+    try {
+      p = value::parse(h.payload);
+    } catch (const std::exception&) {
+      p = value::object();
+    }
+    titles.push_back(Str(p, "title").empty() ? h.kind : Str(p, "title"));
+  }
+  alert.title = fmt::format("{} more alert{} held back in one hour", titles.size(), titles.size() == 1 ? "" : "s");
+  alert.summary = fmt::format("The route '{}' is limited by max_per_hour; these were not sent one by one:", row.route);
+  for (std::size_t i = 0; i < titles.size() && i < 10; ++i) alert.summary += "\n• " + titles[i];
+  if (titles.size() > 10) alert.summary += fmt::format("\n… and {} more", titles.size() - 10);
+  return {};
+}
+
+Result<bool> AlertDispatcher::HoldBack(const Alert& row, const Brand& brand, int priority, Timestamp now,
+                                       DispatchReport& report) {
+  if (row.kind == "digest" || row.kind == "throttled") return false;  // they are what the rest folds into
+  auto rules = LoadAlertRules(brand);
+  if (!rules) return false;  // settings were valid when saved; an alert is better than none
+  if (priority != 1 || rules->quiet_hours.p1_waits()) {
+    if (auto until = rules->quiet_hours.QuietUntil(now)) {
+      auto held = store_.HoldAlert(row.id, "pending", *until,
+                                   fmt::format("quiet hours until {}", FormatIsoTimestamp(*until)));
+      if (!held) return Fail(held.error());
+      ++report.held;
+      return true;
+    }
+  }
+  auto limit = rules->max_per_hour.find(row.route);
+  if (priority == 1 || limit == rules->max_per_hour.end()) return false;
+  auto sent = store_.CountSentAlerts(brand.id, row.route, now - std::chrono::hours(1));
+  if (!sent) return Fail(sent.error());
+  if (*sent < limit->second) return false;
+  auto suppressed = store_.HoldAlert(
+      row.id, "suppressed", std::nullopt,
+      fmt::format("throttled: route '{}' was sent {} alerts in the last hour (max_per_hour {})", row.route, *sent,
+                  limit->second));
+  if (!suppressed) return Fail(suppressed.error());
+  ++report.suppressed;
+  if (!rules->digest.enabled) {
+    const auto [from, to] = HourOf(row.created_at);
+    value payload = value::object();
+    payload["title"] = value::string("alerts held back");
+    payload["from_ms"] = value::number(ToUnixMillis(from));
+    payload["to_ms"] = value::number(ToUnixMillis(to));
+    Alert summary;
+    summary.brand_id = brand.id;
+    summary.route = row.route;
+    summary.kind = "throttled";
+    summary.dedup_key = fmt::format("throttled:{}:{}:{}", brand.id, row.route, ToUnixMillis(to) / 1000);
+    summary.payload = payload.serialize();
+    auto written = store_.EnqueueAlert(summary, std::max(to, now), now);
+    if (!written) return Fail(written.error());
+  }
+  return true;
+}
 
 Result<DispatchReport> AlertDispatcher::DeliverDue() {
   auto due = store_.ListDueAlerts(clock_.Now(), options_.batch);
@@ -111,16 +206,27 @@ Result<DispatchReport> AlertDispatcher::DeliverDue() {
       payload = value::object();
     }
     alert.title = Str(payload, "title");
-    if (payload.has_field("priority") && payload.at("priority").is_integer()) alert.priority = payload.at("priority").as_integer();
-    if (payload.has_field("time_left_s") && payload.at("time_left_s").is_integer())
-      alert.time_left = std::chrono::seconds(payload.at("time_left_s").as_number().to_int64());
+    alert.summary = Str(payload, "summary");
+    alert.link = Str(payload, "link");
+    if (auto priority = Int(payload, "priority")) alert.priority = static_cast<int>(*priority);
+    if (auto left = Int(payload, "time_left_s")) alert.time_left = std::chrono::seconds(*left);
+    alert.post = PayloadPost(payload);
+    if (payload.has_field("reasons") && payload.at("reasons").is_array())
+      for (const value& reason : payload.at("reasons").as_array())
+        if (reason.is_string()) alert.reasons.push_back(reason.as_string());
     Status sent;
     auto brand = store_.GetBrandById(row.brand_id);
     if (!brand) {
       sent = Fail(brand.error());
     } else {
+      auto held = HoldBack(row, *brand, alert.priority, clock_.Now(), report);
+      if (!held) return Fail(held.error());
+      if (*held) continue;
       alert.brand_slug = brand->slug;
       alert.brand_name = brand->name;
+      if (row.kind == "throttled") {
+        if (auto summarised = Summarise(row, payload, alert); !summarised) return Fail(summarised.error());
+      }
       if (row.case_id) {
         if (!options_.app_url.empty()) alert.link = fmt::format("{}/cases/{}", options_.app_url, *row.case_id);
         if (auto posts = store_.CasePosts(*row.case_id); posts && !posts->empty()) {

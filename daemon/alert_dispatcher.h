@@ -11,6 +11,14 @@
 //                           "from": "odziv <alerts@zrno.ba>", "to": ["manager@zrno.ba"]},
 //              "assignee": {"type": "webhook", "url": "https://…", "secret": "env:ZRNO_HOOK_SECRET"}}
 // Credentials are secret references, resolved at send time and never stored or logged.
+//
+// Before sending, the brand's alert rules (daemon/alert_rules.h) apply to every alert but digests:
+//   quiet hours  an alert due in the brand's quiet hours waits, pending, until they end (P1 goes through
+//                unless "p1": "wait");
+//   max_per_hour a route that was sent that many alerts in the last hour gets no more: the alert is
+//                marked 'suppressed' and the brand's next digest counts it, or, for a brand without a
+//                digest, one "N more alerts" summary per route and hour (`throttled:<brand>:<route>:<hour
+//                end>`) tells of them when that hour ends. P1 alerts are never suppressed.
 #pragma once
 
 #include <chrono>
@@ -20,6 +28,11 @@
 #include "core/clock.h"
 #include "core/http_client.h"
 #include "core/store.h"
+#include "responders/alert.h"
+
+namespace web::json {
+class value;
+}
 
 namespace odziv::daemon {
 
@@ -35,6 +48,8 @@ struct DispatchReport {
   std::size_t sent = 0;
   std::size_t retried = 0;  // left pending with a later attempt time
   std::size_t failed = 0;   // given up: no such route, credentials revoked, refused, too many attempts
+  std::size_t held = 0;        // waiting for the brand's quiet hours to end
+  std::size_t suppressed = 0;  // over the route's max_per_hour: counted in a digest or summary instead
 };
 
 class AlertDispatcher {
@@ -47,6 +62,11 @@ class AlertDispatcher {
   [[nodiscard]] Result<DispatchReport> DeliverDue();
 
  private:
+  // Quiet hours and throttling: true when the alert was held back (and its row says so), false to send it.
+  Result<bool> HoldBack(const Alert& row, const Brand& brand, int priority, Timestamp now, DispatchReport& report);
+  // The title and summary of a "throttled" summary row.
+  Status Summarise(const Alert& row, const web::json::value& payload, responders::Alert& alert);
+
   Store& store_;
   HttpClient& http_;
   const Clock& clock_;

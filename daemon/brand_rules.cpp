@@ -9,6 +9,7 @@
 #include "core/secret.h"
 #include "daemon/approval_rules.h"
 #include "daemon/brand_drafter.h"
+#include "daemon/alert_rules.h"
 
 namespace odziv::daemon {
 namespace {
@@ -305,7 +306,8 @@ std::optional<std::string> CheckBrandSettings(const std::string& settings, const
   if (!rules) return rules.error().message;
   if (auto approval = CheckApprovalSettings(settings)) return approval;
   if (auto drafting = CheckDrafterSettings(settings)) return drafting;  // voice, templates, drafter
-  return CheckRoutes(settings);
+  if (auto routes = CheckRoutes(settings)) return routes;
+  return CheckAlertSettings(settings, timezone);  // spike, quiet_hours, digest, max_per_hour
 }
 
 }  // namespace odziv::daemon

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "daemon/cli_parser.h"
 #include "daemon/alert_dispatcher.h"
+#include "daemon/alert_scanner.h"
 #include "daemon/cli_store.h"
 #include "daemon/commands.h"
 #include "daemon/daemon_config.h"
@@ -136,6 +137,7 @@ int RunRunCommand(CommandIo& io) {
   PipelineTimer pipeline_timer(pipeline, clock);
   // The alert outbox, on its own thread so that a slow Slack or SMTP server never holds up judging.
   AlertDispatcher dispatcher(**store, *http, clock, AlertDispatcherOptions{});
+  AlertScanner alert_scanner(**store, clock, AlertScannerOptions{});  // spikes and digests into the outbox
   std::mutex alerts_mutex;
   std::condition_variable alerts_wake;
   bool alerts_stop = false;
@@ -143,10 +145,13 @@ int RunRunCommand(CommandIo& io) {
     std::unique_lock held(alerts_mutex);
     while (!alerts_stop) {
       held.unlock();
+      if (auto scanned = alert_scanner.Scan(); !scanned) log->error("alerts: {}", Describe(scanned.error()));
       auto delivered = dispatcher.DeliverDue();
       if (!delivered) log->error("alerts: {}", Describe(delivered.error()));
       else if (delivered->sent + delivered->retried + delivered->failed > 0)
         log->info("alerts: {} sent, {} to retry, {} failed", delivered->sent, delivered->retried, delivered->failed);
+      if (delivered && delivered->held + delivered->suppressed > 0)
+        log->info("alerts: {} wait for quiet hours to end, {} throttled", delivered->held, delivered->suppressed);
       held.lock();
       alerts_wake.wait_for(held, std::chrono::seconds(2), [&] { return alerts_stop; });
     }

@@ -1312,4 +1312,138 @@ Result<std::vector<AssigneeLoad>> SqliteStore::AssigneeLoads(std::int64_t brand_
   });
 }
 
+// ---- Alert statistics. Posts by brand and creation time use posts_by_brand_created; each post's newest
+// assessment is found through assessments_by_post; cases through cases_by_brand_status; alerts through
+// alerts_by_brand.
+
+namespace {
+// The newest assessment of post `p`, for joins.
+constexpr std::string_view kNewestAssessment =
+    "a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id)";
+}  // namespace
+
+Result<SentimentCounts> SqliteStore::CountPostsBySentiment(std::int64_t brand_id, Timestamp from, Timestamp to) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT coalesce(a.label, ''), count(*) FROM posts p LEFT JOIN assessments a ON {} "
+                                "WHERE p.brand_id = ? AND p.created_at >= ? AND p.created_at < ? "
+                                "AND p.deleted_at IS NULL AND p.from_brand = 0 GROUP BY 1",
+                                kNewestAssessment),
+                    brand_id, from, to);
+  if (!stmt) return Fail(stmt.error());
+  SentimentCounts counts;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return counts;
+    const std::string label = stmt->Text(0);
+    const std::int64_t n = stmt->Int(1);
+    if (label == "neg") counts.negative += n;
+    else if (label == "neu") counts.neutral += n;
+    else if (label == "pos") counts.positive += n;
+    else counts.unassessed += n;
+  }
+}
+
+Result<std::vector<PostOutcome>> SqliteStore::WorstPosts(std::int64_t brand_id, Timestamp from, Timestamp to,
+                                                         std::size_t limit) {
+  if (limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
+  std::string columns;
+  for (std::string_view rest = kPostColumns; !rest.empty();) {
+    const auto comma = rest.find(", ");
+    columns += fmt::format("{}p.{}", columns.empty() ? "" : ", ", rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  std::string assessment_columns;
+  for (std::string_view rest = kAssessmentColumns; !rest.empty();) {
+    const auto comma = rest.find(", ");
+    assessment_columns += fmt::format(", a.{}", rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {}{} FROM posts p JOIN assessments a ON {} "
+                                "WHERE p.brand_id = ? AND p.created_at >= ? AND p.created_at < ? "
+                                "AND p.deleted_at IS NULL AND p.from_brand = 0 AND a.label = 'neg' "
+                                "ORDER BY a.priority, a.sentiment, p.author_reach DESC, p.id LIMIT ?",
+                                columns, assessment_columns, kNewestAssessment),
+                    brand_id, from, to, static_cast<std::int64_t>(limit));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<PostOutcome>(*stmt, [](const SqliteStatement& row) -> Result<PostOutcome> {
+    auto post = ReadPost(row);
+    if (!post) return Fail(post.error());
+    auto assessment = ReadAssessment(row, 27);
+    if (!assessment) return Fail(assessment.error());
+    return PostOutcome{std::move(*post), std::move(*assessment), std::nullopt};
+  });
+}
+
+Result<CaseCounts> SqliteStore::CountUnansweredCases(std::int64_t brand_id, Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    "SELECT count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
+                    "WHERE brand_id = ? AND status IN ('open', 'awaiting_approval', 'replied')",
+                    now, brand_id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<CaseCounts>(
+      *stmt, [](const SqliteStatement& row) { return CaseCounts{row.Int(0), row.Int(1)}; }, "no row");
+}
+
+Result<bool> SqliteStore::EnqueueAlert(const Alert& alert, std::optional<Timestamp> not_before, Timestamp now) {
+  if (alert.dedup_key.empty()) return Fail(ErrorCode::kInvalidArgument, "an alert needs a dedup key");
+  std::lock_guard lock(mu_);
+  auto written = Execute(db_,
+                         "INSERT OR IGNORE INTO alerts (brand_id, case_id, route, kind, dedup_key, payload, status, "
+                         "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                         alert.brand_id, alert.case_id, alert.route, alert.kind, alert.dedup_key,
+                         alert.payload.empty() ? std::string("{}") : alert.payload, not_before, now);
+  if (!written) return Fail(written.error().WithContext(fmt::format("writing alert {}", alert.dedup_key)));
+  return sqlite3_changes(db_) > 0;
+}
+
+Result<std::int64_t> SqliteStore::CountSentAlerts(std::int64_t brand_id, std::string_view route, Timestamp since) {
+  std::lock_guard lock(mu_);
+  return QueryInt(db_,
+                  "SELECT count(*) FROM alerts WHERE brand_id = ? AND route = ? AND status = 'sent' AND sent_at >= ?",
+                  brand_id, route, since);
+}
+
+Status SqliteStore::HoldAlert(std::int64_t alert_id, std::string_view status, std::optional<Timestamp> until,
+                              std::string_view note) {
+  if (status != "pending" && status != "suppressed")
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("alert status '{}' is not pending or suppressed", status));
+  std::lock_guard lock(mu_);
+  auto held = Execute(db_, "UPDATE alerts SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", status,
+                      until, note, alert_id);
+  if (!held) return held;
+  if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no alert with id {}", alert_id));
+  return {};
+}
+
+Result<std::vector<Alert>> SqliteStore::ListBrandAlerts(std::int64_t brand_id, std::string_view status,
+                                                        Timestamp from, Timestamp to, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM alerts WHERE brand_id = ? AND created_at >= ? AND created_at < ? "
+                                "AND status = ? ORDER BY created_at, id LIMIT ?",
+                                kAlertColumns),
+                    brand_id, from, to, status, static_cast<std::int64_t>(std::min(limit, kMaxListLimit)));
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Alert>(*stmt, ReadAlert);
+}
+
+Result<std::optional<Alert>> SqliteStore::LatestAlert(std::int64_t brand_id, std::string_view kind) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    fmt::format("SELECT {} FROM alerts WHERE brand_id = ? AND kind = ? "
+                                "ORDER BY created_at DESC, id DESC LIMIT 1",
+                                kAlertColumns),
+                    brand_id, kind);
+  if (!stmt) return Fail(stmt.error());
+  auto rows = ReadAll<Alert>(*stmt, ReadAlert);
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<Alert>();
+  return std::optional<Alert>(std::move(rows->front()));
+}
+
 }  // namespace odziv::daemon

@@ -122,6 +122,22 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<User>> ListUsers(std::optional<std::int64_t> brand_id) override;
   [[nodiscard]] Result<std::vector<AssigneeLoad>> AssigneeLoads(std::int64_t brand_id) override;
 
+  // Alert statistics (sqlite_store.cpp, at the end).
+  [[nodiscard]] Result<SentimentCounts> CountPostsBySentiment(std::int64_t brand_id, Timestamp from,
+                                                              Timestamp to) override;
+  [[nodiscard]] Result<std::vector<PostOutcome>> WorstPosts(std::int64_t brand_id, Timestamp from, Timestamp to,
+                                                            std::size_t limit) override;
+  [[nodiscard]] Result<CaseCounts> CountUnansweredCases(std::int64_t brand_id, Timestamp now) override;
+  [[nodiscard]] Result<bool> EnqueueAlert(const Alert& alert, std::optional<Timestamp> not_before,
+                                          Timestamp now) override;
+  [[nodiscard]] Result<std::int64_t> CountSentAlerts(std::int64_t brand_id, std::string_view route,
+                                                     Timestamp since) override;
+  [[nodiscard]] Status HoldAlert(std::int64_t alert_id, std::string_view status, std::optional<Timestamp> until,
+                                 std::string_view note) override;
+  [[nodiscard]] Result<std::vector<Alert>> ListBrandAlerts(std::int64_t brand_id, std::string_view status,
+                                                           Timestamp from, Timestamp to, std::size_t limit) override;
+  [[nodiscard]] Result<std::optional<Alert>> LatestAlert(std::int64_t brand_id, std::string_view kind) override;
+
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
 

@@ -128,7 +128,13 @@ std::string PlainBody(const Alert& alert) {
 std::string HtmlBody(const Alert& alert) {
   std::string out = "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">";
   out += fmt::format("<h2>P{} · {}: {}</h2>", alert.priority, EscapeHtml(alert.brand_name), EscapeHtml(alert.title));
-  if (!alert.summary.empty()) out += "<p>" + EscapeHtml(alert.summary) + "</p>";
+  if (!alert.summary.empty()) {
+    // A summary's lines (a digest's counts, its worst posts) stay lines.
+    std::string summary = EscapeHtml(alert.summary);
+    for (std::size_t at = summary.find('\n'); at != std::string::npos; at = summary.find('\n', at + 4))
+      summary.replace(at, 1, "<br>");
+    out += "<p>" + summary + "</p>";
+  }
   if (alert.post) {
     const AlertPost& p = *alert.post;
     out += fmt::format("<p><b>{}</b> on {}{}</p>", EscapeHtml(p.author.empty() ? "someone" : p.author),
