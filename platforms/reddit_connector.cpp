@@ -116,7 +116,10 @@ class RedditConnector final : public Connector {
     switch (config_.mode) {
       case Mode::kNew: path = fmt::format("/r/{}/new", config_.subreddit); break;
       case Mode::kComments: path = fmt::format("/r/{}/comments", config_.subreddit); break;
-      case Mode::kMentions: path = "/message/mentions"; break;
+      case Mode::kMentions:
+        path = "/message/mentions";
+        params = {{"mark", "false"}};  // leave them unread for the people who also read the inbox on Reddit
+        break;
       case Mode::kSearch:
         path = config_.subreddit.empty() ? "/search" : fmt::format("/r/{}/search", config_.subreddit);
         params = {{"q", config_.query}, {"sort", "new"}, {"type", "link"}};

@@ -12,8 +12,8 @@
 //   subreddit       name without "r/": polls its new posts (or comments: see `listing`); restricts `query`
 //   listing         new (default) or comments: which listing of `subreddit` to poll
 //   query           search instead (posts only; Reddit has no comment search), sorted by new
-//   (neither)       the account's username mentions (GET /message/mentions; needs `username`/`password`
-//                   or `refresh_token`)
+//   (neither)       the account's username mentions (GET /message/mentions, left unread; needs
+//                   `username`/`password` or `refresh_token`)
 //   client_id       the app's client id (not a secret)
 //   client_secret   credential reference for the app's secret (installed apps have none: leave unset)
 //   username        the brand account, with `password` (a credential reference): grant `password`

@@ -207,6 +207,7 @@ TEST_CASE("RedditConnector logs in as the brand account to read its mentions") {
   REQUIRE(requests.size() == 2);
   CHECK(requests[0].body == "grant_type=password&username=zrno_official&password=pa%20ss%26word");
   CHECK(requests[1].path == "/message/mentions");
+  CHECK(requests[1].query == "mark=false&limit=16&raw_json=1");
 }
 
 TEST_CASE("RedditConnector searches by new, within a subreddit when one is set") {
