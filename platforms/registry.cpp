@@ -4,9 +4,11 @@
 
 #include <array>
 
+#include "platforms/bluesky_connector.h"
 #include "platforms/facebook_connector.h"
 #include "platforms/instagram_connector.h"
 #include "platforms/mastodon_connector.h"
+#include "platforms/reddit_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
 #include "platforms/x_connector.h"
@@ -41,6 +43,12 @@ const std::array kEntries = {
           &MakeFacebookConnector},
     Entry{{"instagram", seconds(120), "Instagram professional account: comments on its media (mentions by webhook); replies"},
           &MakeInstagramConnector},
+    // 100 requests a minute per OAuth client id, shared by every source using that app: 2 min leaves room.
+    Entry{{"reddit", seconds(120), "Reddit: a subreddit's new posts or comments, a search, or an account's mentions; replies"},
+          &MakeRedditConnector},
+    // 3000 requests per 5 minutes per IP; sessions are kept, so a poll costs one request.
+    Entry{{"bluesky", seconds(60), "Bluesky: mention and reply notifications, or a post search; replies"},
+          &MakeBlueskyConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

@@ -263,6 +263,14 @@ Status CheckResponse(const HttpResponse& response, const Endpoint& endpoint, Dia
                                     RetryAfterOf(response, dialect, now).value_or(kDefaultRetryAfter)));
     }
   }
+  // XRPC says that a session token expired or is not one with HTTP 400, not 401.
+  if (dialect == Dialect::kBluesky && status == 400) {
+    if (auto doc = ParseBody(response.body)) {
+      const std::string name = StringField(*doc, "error");
+      if (name == "ExpiredToken" || name == "InvalidToken")
+        return std::unexpected(Make(ErrorCode::kUnauthenticated, endpoint, status, detail));
+    }
+  }
   if (ok) return {};
   if (status == 429)
     return std::unexpected(Make(ErrorCode::kRateLimited, endpoint, status, detail,

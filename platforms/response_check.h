@@ -45,7 +45,8 @@ inline constexpr std::chrono::seconds kMaxRetryAfter{24 * 3600};
 //                               X-Business-Use-Case-Usage estimated_time_to_regain_access);
 //                               Google quotaExceeded (until the next midnight Pacific time, when YouTube
 //                               quotas reset) and rateLimitExceeded
-//   kUnauthenticated            401, 403, Meta code 190 / 102 / 10 / 200–299, revoked or expired tokens
+//   kUnauthenticated            401, 403, Meta code 190 / 102 / 10 / 200–299, revoked or expired tokens,
+//                               Bluesky's 400 ExpiredToken / InvalidToken
 //   kUnavailable                5xx, 408, Meta is_transient / codes 1, 2 (retry_after from Retry-After if sent)
 //   kConfig / kFailedPrecondition  other 4xx for a read / a write
 // The message names the endpoint, the status and the platform's own words (at most 200 characters).

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "platforms/base64.h"
 #include "platforms/charset.h"
 #include "platforms/cursor.h"
 #include "platforms/html_text.h"
@@ -181,33 +182,6 @@ Post AtomEntry(const pugi::xml_node& entry, std::string_view feed_url, const std
 std::string EntryHash(const Post& post) {
   std::int64_t version = post.edited_at ? ToUnixMillis(*post.edited_at) : 0;
   return fmt::format("{:08x}", static_cast<std::uint32_t>(Fnv1a(fmt::format("{}|{}", post.external_id, version))));
-}
-
-std::string Base64(std::string_view in) {
-  static constexpr char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    std::uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                      static_cast<unsigned char>(in[i + 2]);
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += kTable[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    std::uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    std::uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 class RssConnector final : public Connector {

@@ -20,7 +20,9 @@ class SourceSettings {
   [[nodiscard]] Result<std::string> Required(std::string_view key, std::string_view what) const;
   std::string Optional(std::string_view key, std::string_view fallback = "") const;
   // An http(s) URL without trailing '/'; `fallback` when unset. kConfig when not http(s).
-  [[nodiscard]] Result<std::string> BaseUrl(std::string_view fallback) const;
+  [[nodiscard]] Result<std::string> BaseUrl(std::string_view fallback) const { return Url("base_url", fallback); }
+  // The same check for any URL setting (a separate token or login host).
+  [[nodiscard]] Result<std::string> Url(std::string_view key, std::string_view fallback) const;
   // An integer in [min, max]; `fallback` when unset.
   [[nodiscard]] Result<std::int64_t> Int(std::string_view key, std::int64_t fallback, std::int64_t min,
                                          std::int64_t max) const;

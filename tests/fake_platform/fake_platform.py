@@ -18,7 +18,9 @@ Control API (JSON bodies; every other path is a platform endpoint):
                         (method, path, and the recorded query parameters as the match)
   POST /_fake/route     {"method": "GET", "path": "/v19.0/1/feed", "match": {"after": "X"}, "status": 200,
                          "headers": {…}, "body": <JSON value or text> | "body_file": "facebook/….json",
-                         "times": N (optional: serve N times, then fall through)}
+                         "times": N (optional: serve N times, then fall through),
+                         "numbered": true (optional: each "#{n}" in the body becomes how many times the route
+                                       has answered, 1, 2, …: a token endpoint that issues a new token each time)}
                         The route whose match has the most parameters (all present in the request) wins; a
                         later route with the same method, path and match replaces the earlier one.
                         A route with an ETag / Last-Modified header answers 304 to a request that sends it back.
@@ -157,7 +159,7 @@ class State:
         return {"method": args.get("method", "GET").upper(), "path": args["path"],
                 "match": {k: str(v) for k, v in args.get("match", {}).items()},
                 "status": int(args.get("status", 200)), "headers": args.get("headers", {}),
-                "body": body, "times": args.get("times")}
+                "body": body, "times": args.get("times"), "numbered": bool(args.get("numbered")), "served": 0}
 
     def load_routes(self, path):
         with open(path, "rb") as f:
@@ -376,6 +378,9 @@ def expired_token_answer(fault):
                                    "status": "UNAUTHENTICATED"}}
     if platform == "bluesky":
         return 400, {}, {"error": "ExpiredToken", "message": "Token has expired"}
+    if platform == "reddit":
+        return 401, {"www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}, \
+            {"message": "Unauthorized", "error": 401}
     return 401, {}, "Unauthorized"
 
 
@@ -436,6 +441,9 @@ class Handler(BaseHTTPRequestHandler):
             route = None if feed or stateful else state.find_route(self.command, url.path, query)
             if route is not None and route["times"] is not None:
                 route["times"] -= 1
+            if route is not None and route.get("numbered"):
+                route["served"] += 1
+                numbered_body = route["body"].replace(b"#{n}", str(route["served"]).encode())
         if fault is not None:
             kind = fault["kind"]
             if kind == "rate_limit":
@@ -461,6 +469,8 @@ class Handler(BaseHTTPRequestHandler):
                 {"error": "fake_platform has no route for %s %s" % (self.command, url.path)}
         else:
             status, headers, answer = route["status"], dict(route["headers"]), route["body"]
+            if route.get("numbered"):
+                answer = numbered_body
             etag = next((v for k, v in headers.items() if k.lower() == "etag"), None)
             modified = next((v for k, v in headers.items() if k.lower() == "last-modified"), None)
             if (etag and self.headers.get("If-None-Match") == etag) or \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`odziv source add` + `odziv poll SOURCE --once` against the fake platform server, for every connector of
-part 1: each source ingests every recorded item (the counts of docs/platforms.md), a second poll stores
+part 1 and part 2 (Reddit, Bluesky): each source ingests every recorded item (the counts of docs/platforms.md), a second poll stores
 nothing twice, a 429 in X's form leaves the cursor where it was and schedules the retry the platform asked
 for, and an expired token marks the source as needing a person.
 
@@ -25,6 +25,13 @@ SOURCES = [
     ("x-search-snowman", "x", {"query": "snowman"}, 4),
     ("x-mentions-2244994945", "x", {"user_id": "2244994945"}, 5),
     ("mastodon-mentions", "mastodon", {}, 1),
+    ("reddit-askreddit", "reddit", {"subreddit": "askreddit", "auth_url": "{fake}", "client_id": "odziv",
+                                    "user_agent": "odziv-test"}, 100),
+    ("reddit-mentions", "reddit", {"username": "zrno", "password": "env:ODZIV_FAKE_TOKEN", "limit": "16",
+                                   "auth_url": "{fake}", "client_id": "odziv"}, 16),
+    ("bluesky-notifications", "bluesky", {"handle": "bskyr.bsky.social", "app_password": "env:ODZIV_FAKE_TOKEN"}, 11),
+    ("bluesky-search", "bluesky", {"handle": "bskyr.bsky.social", "app_password": "env:ODZIV_FAKE_TOKEN",
+                                   "query": "redistricting"}, 25),
     ("rss-github", "rss", {"url": "{fake}/feeds/github.atom"}, 20),
     ("rss-onethingwell", "rss", {"url": "{fake}/feeds/onethingwell.rss"}, 20),
     ("rss-youtube", "rss", {"url": "{fake}/feeds/youtube.xml"}, 15),

@@ -112,8 +112,12 @@ void RunConnectorContract(const ContractSubject& subject) {
       auto requests = server.Requests();
       REQUIRE_FALSE(requests.empty());
       const auto& r = requests.front();
-      CHECK((r.Header("Authorization").find(kTestToken) != std::string::npos ||
-             r.query.find(kTestToken) != std::string::npos));
+      if (subject.credential_sent) {
+        CHECK(subject.credential_sent(r));
+      } else {
+        CHECK((r.Header("Authorization").find(kTestToken) != std::string::npos ||
+               r.query.find(kTestToken) != std::string::npos));
+      }
     }
   }
 

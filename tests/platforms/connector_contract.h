@@ -33,6 +33,10 @@ struct ContractSubject {
   std::string reply_path;
   std::function<void(FakePlatformServer&)> serve_reply;
   bool needs_credentials = true;
+  // Set for platforms that do not send the credential as it is (Reddit sends its client secret
+  // Basic-encoded to the token endpoint): whether the first request carries it. Unset: the token must
+  // appear in its Authorization header or its query.
+  std::function<bool(const ReceivedRequest&)> credential_sent;
 };
 
 // Runs the contract as Catch2 SECTIONs inside the calling TEST_CASE.

@@ -123,3 +123,32 @@ TEST_CASE("Platform error text is found in each platform's error shape") {
 
 }  // namespace
 }  // namespace odziv::platforms
+
+namespace odziv::platforms {
+namespace {
+
+TEST_CASE("Bluesky's 400 ExpiredToken and InvalidToken are token trouble; other 400s are not") {
+  const Endpoint ep{"bluesky", "GET app.bsky.feed.searchPosts"};
+  const Timestamp now = FromUnixSeconds(1665183000);
+  auto expired = CheckResponse(HttpResponse{400, {}, R"({"error":"ExpiredToken","message":"Token has expired"})"}, ep,
+                               Dialect::kBluesky, Purpose::kRead, now);
+  REQUIRE_FALSE(expired.has_value());
+  CHECK(expired.error().code == ErrorCode::kUnauthenticated);
+  CHECK(expired.error().message == "bluesky GET app.bsky.feed.searchPosts answered HTTP 400 (Token has expired)");
+  auto invalid = CheckResponse(HttpResponse{400, {}, R"({"error":"InvalidToken"})"}, ep, Dialect::kBluesky,
+                               Purpose::kWrite, now);
+  REQUIRE_FALSE(invalid.has_value());
+  CHECK(invalid.error().code == ErrorCode::kUnauthenticated);
+  auto request = CheckResponse(HttpResponse{400, {}, R"({"error":"InvalidRequest","message":"bad q"})"}, ep,
+                               Dialect::kBluesky, Purpose::kRead, now);
+  REQUIRE_FALSE(request.has_value());
+  CHECK(request.error().code == ErrorCode::kConfig);
+  // Other platforms' bodies with the same words keep their meaning.
+  auto other = CheckResponse(HttpResponse{400, {}, R"({"error":"ExpiredToken"})"}, ep, Dialect::kGeneric,
+                             Purpose::kRead, now);
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().code == ErrorCode::kConfig);
+}
+
+}  // namespace
+}  // namespace odziv::platforms
