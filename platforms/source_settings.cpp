@@ -23,12 +23,14 @@ std::string SourceSettings::Optional(std::string_view key, std::string_view fall
   return source_.Setting(key, fallback);
 }
 
-Result<std::string> SourceSettings::BaseUrl(std::string_view fallback) const {
-  std::string url = source_.Setting("base_url", fallback);
+Result<std::string> SourceSettings::BaseUrl(std::string_view fallback) const { return Url("base_url", fallback); }
+
+Result<std::string> SourceSettings::Url(std::string_view key, std::string_view fallback) const {
+  std::string url = source_.Setting(key, fallback);
   if (!url.starts_with("http://") && !url.starts_with("https://"))
-    return std::unexpected(ConfigError(fmt::format("setting 'base_url' must start with http:// or https://, not '{}'", url)));
+    return std::unexpected(ConfigError(fmt::format("setting '{}' must start with http:// or https://, not '{}'", key, url)));
   if (url.find('?') != std::string::npos || url.find('#') != std::string::npos)
-    return std::unexpected(ConfigError("setting 'base_url' must not have a query or fragment"));
+    return std::unexpected(ConfigError(fmt::format("setting '{}' must not have a query or fragment", key)));
   while (url.size() > 8 && url.back() == '/') url.pop_back();
   return url;
 }

@@ -21,6 +21,8 @@ class SourceSettings {
   std::string Optional(std::string_view key, std::string_view fallback = "") const;
   // An http(s) URL without trailing '/'; `fallback` when unset. kConfig when not http(s).
   [[nodiscard]] Result<std::string> BaseUrl(std::string_view fallback) const;
+  // The same checks for another URL setting (a token endpoint: "token_url").
+  [[nodiscard]] Result<std::string> Url(std::string_view key, std::string_view fallback) const;
   // An integer in [min, max]; `fallback` when unset.
   [[nodiscard]] Result<std::int64_t> Int(std::string_view key, std::int64_t fallback, std::int64_t min,
                                          std::int64_t max) const;
