@@ -5,6 +5,7 @@
 #include <array>
 
 #include "platforms/facebook_connector.h"
+#include "platforms/google_business_connector.h"
 #include "platforms/instagram_connector.h"
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
@@ -41,6 +42,9 @@ const std::array kEntries = {
           &MakeFacebookConnector},
     Entry{{"instagram", seconds(120), "Instagram professional account: comments on its media (mentions by webhook); replies"},
           &MakeInstagramConnector},
+    // 300 requests a minute per project, but reviews arrive a few a day: every 5 minutes is plenty.
+    Entry{{"google", seconds(300), "Google Business Profile: a location's reviews (edits too); replies"},
+          &MakeGoogleBusinessConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
