@@ -10,6 +10,7 @@
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
+#include "platforms/trustpilot_connector.h"
 #include "platforms/x_connector.h"
 #include "platforms/youtube_connector.h"
 
@@ -45,6 +46,8 @@ const std::array kEntries = {
     // 300 requests a minute per project, but reviews arrive a few a day: every 5 minutes is plenty.
     Entry{{"google", seconds(300), "Google Business Profile: a location's reviews (edits too); replies"},
           &MakeGoogleBusinessConnector},
+    // Guidance is at most 833 calls / 5 min and the yearly allowance is paid for: every 5 minutes.
+    Entry{{"trustpilot", seconds(300), "Trustpilot: a business unit's service reviews; replies"}, &MakeTrustpilotConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
