@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "platforms/app_store_connector.h"
 #include "platforms/facebook_connector.h"
 #include "platforms/google_business_connector.h"
 #include "platforms/instagram_connector.h"
@@ -48,6 +49,9 @@ const std::array kEntries = {
           &MakeGoogleBusinessConnector},
     // Guidance is at most 833 calls / 5 min and the yearly allowance is paid for: every 5 minutes.
     Entry{{"trustpilot", seconds(300), "Trustpilot: a business unit's service reviews; replies"}, &MakeTrustpilotConnector},
+    // About 3600 requests per rolling hour per key; reviews trickle in: every 10 minutes.
+    Entry{{"app_store", seconds(600), "App Store Connect: an app's customer reviews; developer responses"},
+          &MakeAppStoreConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
