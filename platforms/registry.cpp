@@ -7,6 +7,7 @@
 #include "platforms/app_store_connector.h"
 #include "platforms/facebook_connector.h"
 #include "platforms/google_business_connector.h"
+#include "platforms/google_play_connector.h"
 #include "platforms/instagram_connector.h"
 #include "platforms/mastodon_connector.h"
 #include "platforms/replay_connector.h"
@@ -52,6 +53,9 @@ const std::array kEntries = {
     // About 3600 requests per rolling hour per key; reviews trickle in: every 10 minutes.
     Entry{{"app_store", seconds(600), "App Store Connect: an app's customer reviews; developer responses"},
           &MakeAppStoreConnector},
+    // 200 reads an hour per app, and only the last 7 days of reviews exist: every 10 minutes.
+    Entry{{"google_play", seconds(600), "Google Play: an app's reviews of the last 7 days; replies (350 characters)"},
+          &MakeGooglePlayConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
