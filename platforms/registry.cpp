@@ -5,12 +5,16 @@
 #include <array>
 
 #include "platforms/bluesky_connector.h"
+#include "platforms/app_store_connector.h"
 #include "platforms/facebook_connector.h"
+#include "platforms/google_business_connector.h"
+#include "platforms/google_play_connector.h"
 #include "platforms/instagram_connector.h"
 #include "platforms/mastodon_connector.h"
 #include "platforms/reddit_connector.h"
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
+#include "platforms/trustpilot_connector.h"
 #include "platforms/x_connector.h"
 #include "platforms/youtube_connector.h"
 
@@ -49,6 +53,17 @@ const std::array kEntries = {
     // 3000 requests per 5 minutes per IP; sessions are kept, so a poll costs one request.
     Entry{{"bluesky", seconds(60), "Bluesky: mention and reply notifications, or a post search; replies"},
           &MakeBlueskyConnector},
+    // 300 requests a minute per project, but reviews arrive a few a day: every 5 minutes is plenty.
+    Entry{{"google", seconds(300), "Google Business Profile: a location's reviews (edits too); replies"},
+          &MakeGoogleBusinessConnector},
+    // Guidance is at most 833 calls / 5 min and the yearly allowance is paid for: every 5 minutes.
+    Entry{{"trustpilot", seconds(300), "Trustpilot: a business unit's service reviews; replies"}, &MakeTrustpilotConnector},
+    // About 3600 requests per rolling hour per key; reviews trickle in: every 10 minutes.
+    Entry{{"app_store", seconds(600), "App Store Connect: an app's customer reviews; developer responses"},
+          &MakeAppStoreConnector},
+    // 200 reads an hour per app, and only the last 7 days of reviews exist: every 10 minutes.
+    Entry{{"google_play", seconds(600), "Google Play: an app's reviews of the last 7 days; replies (350 characters)"},
+          &MakeGooglePlayConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {

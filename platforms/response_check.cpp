@@ -216,6 +216,8 @@ std::string PlatformErrorText(std::string_view body, Dialect dialect, std::size_
           if (code) text = fmt::format("code {}: {}", *code, text);
         }
       }
+      // Google's OAuth token endpoint answers {"error": "invalid_grant", "error_description": "…"}.
+      if (text.empty() && dialect == Dialect::kGoogle) text = StringField(v, "error_description");
       break;
     default:
       if (v.is_object()) {
@@ -224,8 +226,11 @@ std::string PlatformErrorText(std::string_view body, Dialect dialect, std::size_
         if (text.empty()) text = StringField(v, "error_description");
         if (text.empty()) text = StringField(v, "error");
         if (text.empty()) text = StringField(v, "title");
-        if (text.empty() && v.has_field("errors") && v.at("errors").is_array() && v.at("errors").size() > 0)
+        if (text.empty() && v.has_field("errors") && v.at("errors").is_array() && v.at("errors").size() > 0) {
           text = StringField(v.at("errors").as_array().at(0), "message");
+          // JSON:API error objects (App Store Connect): {"status","code","title","detail"}.
+          if (text.empty()) text = StringField(v.at("errors").as_array().at(0), "detail");
+        }
         if (text.empty() && v.has_field("error") && v.at("error").is_object())
           text = StringField(v.at("error"), "message");
       }

@@ -27,20 +27,24 @@ void Watermark::Write(Cursor& cursor, std::string_view prefix) const {
   cursor.Set(std::string(prefix) + "edge", edge);
 }
 
-bool Watermark::Covers(const Post& post) const {
-  std::int64_t t = ToUnixMillis(post.created_at);
-  return t < ms_ || (t == ms_ && edge_.contains(post.external_id));
+bool Watermark::Covers(const Post& post) const { return Covers(post.external_id, post.created_at); }
+
+bool Watermark::Covers(std::string_view id, Timestamp at) const {
+  std::int64_t t = ToUnixMillis(at);
+  return t < ms_ || (t == ms_ && edge_.contains(std::string(id)));
 }
 
 void Watermark::Advance(const std::vector<Post>& posts) {
-  for (const auto& p : posts) {
-    std::int64_t t = ToUnixMillis(p.created_at);
-    if (t > ms_) {
-      ms_ = t;
-      edge_.clear();
-    }
-    if (t == ms_) edge_.insert(p.external_id);
+  for (const auto& p : posts) Advance(p.external_id, p.created_at);
+}
+
+void Watermark::Advance(std::string_view id, Timestamp at) {
+  std::int64_t t = ToUnixMillis(at);
+  if (t > ms_) {
+    ms_ = t;
+    edge_.clear();
   }
+  if (t == ms_) edge_.emplace(id);
 }
 
 }  // namespace odziv::platforms

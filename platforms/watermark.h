@@ -29,6 +29,10 @@ class Watermark {
   // Moves the mark to the newest of `posts`.
   void Advance(const std::vector<Post>& posts);
 
+  // The same for an item known by id and a time other than its creation (a review's update time).
+  bool Covers(std::string_view id, Timestamp at) const;
+  void Advance(std::string_view id, Timestamp at);
+
  private:
   std::int64_t ms_ = 0;
   std::set<std::string> edge_;

@@ -31,7 +31,7 @@ TEST_CASE("Bluesky connector keeps the connector contract") {
     server.Route(posts);
     server.Load("bluesky/bskyr__r_post_reply.json");
   };
-  subject.credential_sent = [](const ReceivedRequest& r) {
+  subject.carries_credential = [](const ReceivedRequest& r) {
     return r.path == "/xrpc/com.atproto.server.createSession" && r.body.find(kTestToken) != std::string::npos;
   };
   RunConnectorContract(subject);

@@ -31,12 +31,12 @@ struct ContractSubject {
   // Set for platforms that publish replies: what to send, and where the fake server expects it.
   std::optional<ReplyRequest> reply;
   std::string reply_path;
+  std::string reply_method = "POST";  // PUT where the platform creates or overwrites the one reply
   std::function<void(FakePlatformServer&)> serve_reply;
   bool needs_credentials = true;
-  // Set for platforms that do not send the credential as it is (Reddit sends its client secret
-  // Basic-encoded to the token endpoint): whether the first request carries it. Unset: the token must
-  // appear in its Authorization header or its query.
-  std::function<bool(const ReceivedRequest&)> credential_sent;
+  // Whether a request carries the credential. Unset: the token is in its Authorization header or query.
+  // Platforms that sign their own tokens (App Store Connect) say what to look for instead.
+  std::function<bool(const ReceivedRequest&)> carries_credential;
 };
 
 // Runs the contract as Catch2 SECTIONs inside the calling TEST_CASE.

@@ -29,7 +29,7 @@ TEST_CASE("Reddit connector keeps the connector contract") {
     route["body"] = web::json::value::string(CassetteBody("reddit/praw__TestComment.test_reply.json", 1));
     server.Route(route);
   };
-  subject.credential_sent = [](const ReceivedRequest& r) {
+  subject.carries_credential = [](const ReceivedRequest& r) {
     return r.path == "/api/v1/access_token" && r.Header("Authorization") == BasicAuthorization("odziv-test", kTestToken);
   };
   RunConnectorContract(subject);
