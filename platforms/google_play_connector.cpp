@@ -18,7 +18,8 @@ constexpr std::chrono::seconds kAssertionLifetime{3600};  // the longest Google 
 Timestamp Time(const JsonView& v) {
   std::int64_t seconds = v.At("seconds").Int();
   std::int64_t nanos = v.IntOr("nanos");
-  if (seconds < 0 || nanos < 0 || nanos >= 1000000000) v.Bad("is not a time");
+  // Up to the year 9999: anything later is not a review's time (and would overflow milliseconds).
+  if (seconds < 0 || seconds > 253402300799 || nanos < 0 || nanos >= 1000000000) v.Bad("is not a time");
   return FromUnixMillis(seconds * 1000 + nanos / 1000000);
 }
 

@@ -64,6 +64,12 @@ TEST_CASE("Google Play: malformed reviews and service-account files are refused"
   auto only_reply = ParseGooglePlayReviews(
       R"({"reviews":[{"reviewId":"1","comments":[{"developerComment":{"text":"x","lastModified":{"seconds":"1"}}}]}]})", kList);
   REQUIRE_FALSE(only_reply.has_value());
+  // A fuzzer finding: seconds whose milliseconds overflow are malformed, not undefined behaviour.
+  auto far_future = ParseGooglePlayReviews(
+      R"({"reviews":[{"reviewId":"1","comments":[{"userComment":{"text":"x","lastModified":{"seconds":"896716725805325422"}}}]}]})",
+      kList);
+  REQUIRE_FALSE(far_future.has_value());
+  CHECK(far_future.error().code == ErrorCode::kMalformed);
 
   auto account = ParseGoogleServiceAccount(testing::TestServiceAccountJson("https://oauth2.googleapis.com/token"));
   REQUIRE(account.has_value());
