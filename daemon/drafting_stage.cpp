@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "daemon/approval_rules.h"
+#include "daemon/brand_drafter.h"
 #include "responders/template_drafter.h"
 
 namespace odziv::daemon {
@@ -60,6 +61,16 @@ DrafterFactory DefaultTemplateDrafting() {
   };
 }
 
+DrafterFactory BrandSettingsDrafting(HttpClient& http) {
+  return [&http](const Brand& brand) -> Result<BrandDrafting> {
+    auto voice = LoadBrandVoice(brand);
+    if (!voice) return Fail(voice.error());
+    auto drafter = MakeBrandDrafter(brand, http);
+    if (!drafter) return Fail(drafter.error());
+    return BrandDrafting{std::move(*drafter), std::move(*voice)};
+  };
+}
+
 Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t batch) {
   auto cases = store_.ListCasesNeedingDraft(batch);
   if (!cases) return Fail(cases.error());
@@ -101,6 +112,16 @@ Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t ba
       return Fail(assessment.error());
     }
     request.voice = made->second->voice;
+    // The thread as context for a language model: the posts before the one answered, the latest 20.
+    auto thread_posts = store_.ListThreadPosts(c.brand_id, c.platform, c.thread_id.empty() ? answered->post.external_id
+                                                                                           : c.thread_id);
+    if (!thread_posts) return Fail(thread_posts.error());
+    for (const StoredPost& earlier : *thread_posts)
+      if (earlier.post.created_at <= answered->post.created_at && earlier.id != answered->id &&
+          !earlier.post.deleted_at)
+        request.thread_posts.push_back(earlier.post);
+    if (request.thread_posts.size() > 20)
+      request.thread_posts.erase(request.thread_posts.begin(), request.thread_posts.end() - 20);
     auto thread = ThreadDrafts(store_, c);
     if (!thread) return Fail(thread.error());
     request.thread_drafts = std::move(*thread);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/http_client.h"
 #include "core/store.h"
 #include "responders/drafter.h"
 
@@ -23,8 +24,12 @@ struct BrandDrafting {
 // Makes the drafting of a brand from its settings; kConfig when they cannot work.
 using DrafterFactory = std::function<Result<BrandDrafting>(const Brand&)>;
 
-// The default templates in the brand's name, with no other settings read.
+// The default templates in the brand's name, with no other settings read (tests).
 DrafterFactory DefaultTemplateDrafting();
+
+// The brand's own drafting from its settings: "voice", "templates" and "drafter" (daemon/brand_drafter.h).
+// `http` outlives the factory and the drafters it makes.
+DrafterFactory BrandSettingsDrafting(HttpClient& http);
 
 struct DraftingReport {
   std::size_t drafted = 0;    // drafts put in the queue

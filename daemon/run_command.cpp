@@ -129,7 +129,7 @@ int RunRunCommand(CommandIo& io) {
   });
 
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), DefaultTemplateDrafting());
+  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), BrandSettingsDrafting(*http));
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
