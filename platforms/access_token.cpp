@@ -1,5 +1,7 @@
 #include "platforms/access_token.h"
 
+#include <algorithm>
+
 #include "platforms/jwt.h"
 
 namespace odziv::platforms {
@@ -11,7 +13,8 @@ Result<AccessToken> ParseTokenResponse(std::string_view body, const Endpoint& en
     if (token.value.empty()) root.At("access_token").Bad("is empty");
     std::int64_t expires_in = root.IntOr("expires_in", 3600);
     if (expires_in <= 0) root.At("expires_in").Bad("is not a positive number of seconds");
-    token.expires_at = now + std::chrono::seconds(expires_in);
+    // A token said to last longer than a year is kept for a year (and a huge number cannot overflow).
+    token.expires_at = now + std::chrono::seconds(std::min<std::int64_t>(expires_in, 365 * 24 * 3600));
     token.refresh_token = root.StringOr("refresh_token");
     return token;
   });

@@ -296,7 +296,8 @@ Result<TokenGrant> ParseRedditToken(std::string_view body, const Endpoint& endpo
     if (grant.access.empty()) root.At("access_token").Bad("is empty");
     const std::int64_t expires_in = root.IntOr("expires_in", 3600);
     if (expires_in <= 0) root.At("expires_in").Bad("is not a positive number of seconds");
-    grant.expires_at = now + std::chrono::seconds(expires_in);
+    // A token said to last longer than a year is kept for a year (and a huge number cannot overflow).
+    grant.expires_at = now + std::chrono::seconds(std::min<std::int64_t>(expires_in, 365 * 24 * 3600));
     return grant;
   }));
 }

@@ -115,6 +115,10 @@ TEST_CASE("ParseTokenResponse reads OAuth answers and refuses ones without a tok
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::kMalformed);
   CHECK(missing.error().message.find("access_token") != std::string::npos);
+  // A fuzzer finding: an absurd lifetime is kept for a year instead of overflowing the expiry time.
+  auto forever = ParseTokenResponse(R"({"access_token":"AT","expires_in":"395199292129215998"})", endpoint, now);
+  REQUIRE(forever.has_value());
+  CHECK(forever->expires_at == now + std::chrono::hours(365 * 24));
 }
 
 }  // namespace odziv::platforms::testing
