@@ -31,8 +31,11 @@ Result<std::string> Secret(const value& route, const char* key, std::string_view
 }
 
 // The notifier for the route named `name` in the brand's settings. kConfig names what is missing.
+// `assignee_email`: the address of the person the alert's case is assigned to, for email routes with
+// "to_assignee" (empty: the route's own "to").
 Result<std::unique_ptr<responders::Notifier>> MakeRouteNotifier(const Brand& brand, const std::string& name,
-                                                               HttpClient& http, const Clock& clock) {
+                                                               HttpClient& http, const Clock& clock,
+                                                               const std::string& assignee_email) {
   value settings;
   try {
     settings = value::parse(brand.settings.empty() ? "{}" : brand.settings);
@@ -70,9 +73,14 @@ Result<std::unique_ptr<responders::Notifier>> MakeRouteNotifier(const Brand& bra
     }
     email.from = Str(route, "from");
     email.unsubscribe_url = Str(route, "unsubscribe_url");  // List-Unsubscribe on digests
-    if (route.has_field("to") && route.at("to").is_array())
+    const bool to_assignee = route.has_field("to_assignee") && route.at("to_assignee").is_boolean() &&
+                             route.at("to_assignee").as_bool();
+    if (to_assignee && !assignee_email.empty()) {
+      email.to.push_back(assignee_email);
+    } else if (route.has_field("to") && route.at("to").is_array()) {
       for (const value& to : route.at("to").as_array())
         if (to.is_string()) email.to.push_back(to.as_string());
+    }
     if (email.host.empty() || email.from.empty() || email.to.empty())
       return Fail(ErrorCode::kConfig, fmt::format("route '{}' needs host, from and to", name));
     return responders::MakeEmailNotifier(std::move(email), clock);
@@ -237,7 +245,14 @@ Result<DispatchReport> AlertDispatcher::DeliverDue() {
           if (auto assessment = store_.GetAssessment(first.id)) alert.reasons = assessment->reasons;
         }
       }
-      auto notifier = MakeRouteNotifier(*brand, row.route, http_, clock_);
+      // The person the case is assigned to, for routes that write to them.
+      std::string assignee_email;
+      if (row.case_id) {
+        if (auto c = store_.GetCase(*row.case_id); c && c->assignee_id) {
+          if (auto user = store_.GetUserById(*c->assignee_id); user && !user->disabled) assignee_email = user->email;
+        }
+      }
+      auto notifier = MakeRouteNotifier(*brand, row.route, http_, clock_, assignee_email);
       sent = notifier ? (*notifier)->Send(alert) : Status(Fail(notifier.error()));
     }
     const Timestamp now = clock_.Now();

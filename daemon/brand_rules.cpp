@@ -286,6 +286,8 @@ std::optional<std::string> CheckRoutes(const std::string& settings) {
     const std::string type = route.at("type").as_string();
     if (type != "slack" && type != "email" && type != "webhook")
       return where + ".type must be \"slack\", \"email\" or \"webhook\"";
+    if (route.has_field("to_assignee") && (type != "email" || !route.at("to_assignee").is_boolean()))
+      return where + ".to_assignee must be true or false, on an email route";
     for (const char* key : {"webhook_url", "password", "secret"}) {
       if (!route.has_field(key)) continue;
       const auto& v = route.at(key);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -344,4 +345,51 @@ TEST_CASE("A source that needs a person is one source_unhealthy alert per incide
   CHECK(alerts[0].route == "team");
   CHECK(value::parse(alerts[0].payload)["title"].as_string() == "Source zrno-x (x) needs a person");
   CHECK(alerts[0].dedup_key != alerts[1].dedup_key);
+}
+
+TEST_CASE("An email route with to_assignee writes to the person the case is assigned to, else to its list") {
+  const std::string sink = std::string(ODZIV_SOURCE_DIR) + "/tests/responders/smtp_sink.py";
+  testing::ChildProcess smtp({"/usr/bin/python3", sink});
+  auto ready = smtp.ReadLine();
+  REQUIRE(ready);
+  REQUIRE(ready->starts_with("port "));
+  const std::string settings = fmt::format(
+      R"({{"routes": {{"assignee": {{"type": "email", "host": "127.0.0.1", "port": {}, "security": "none",
+           "from": "odziv <alerts@zrno.example>", "to": ["team@zrno.example"], "to_assignee": true}}}}}})",
+      ready->substr(5));
+  World w(At("2026-11-18T10:00:00Z"), settings);
+  w.AddPosts(2, At("2026-11-18T09:00:00Z"), SentimentLabel::kNegative, -0.7);
+  User ana;
+  ana.login = "ana";
+  ana.email = "ana@zrno.example";
+  ana.brand_roles = {{w.brand.id, "agent"}};
+  ana = w.store->AddUser(ana).value();
+  for (std::int64_t post : {1, 2}) {
+    Case c;
+    c.brand_id = w.brand.id;
+    c.platform = "x";
+    c.thread_id = std::to_string(post);
+    c.first_post_id = post;
+    if (post == 1) c.assignee_id = ana.id;
+    CaseChange open;
+    open.action = "case.open";
+    Alert alert;
+    alert.route = "assignee";
+    alert.kind = "sla_approaching";
+    alert.dedup_key = fmt::format("case:{}:sla:0.5", post);
+    alert.payload = R"({"title": "half the time is gone", "priority": 2})";
+    open.alerts.push_back(alert);
+    REQUIRE(w.store->CreateCase(c, open, w.clock.Now()));
+  }
+  auto http = MakeCpprestHttpClient(HttpClientOptions{});
+  AlertDispatcher dispatcher(*w.store, *http, w.clock, AlertDispatcherOptions{});
+  CHECK(dispatcher.DeliverDue().value().sent == 2);
+  std::vector<std::string> recipients;
+  for (int i = 0; i < 2; ++i) {
+    auto line = smtp.ReadLine();
+    REQUIRE(line);
+    recipients.push_back(value::parse(*line)["to"][0].as_string());
+  }
+  std::sort(recipients.begin(), recipients.end());
+  CHECK(recipients == std::vector<std::string>{"ana@zrno.example", "team@zrno.example"});
 }
