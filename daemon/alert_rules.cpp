@@ -9,25 +9,16 @@
 #include <charconv>
 #include <exception>
 
+#include "daemon/settings_json.h"
+
 namespace odziv::daemon {
 namespace {
 
 using web::json::value;
+using settings_json::Bad;
+using settings_json::OnlyKeys;
 
-Error Bad(const std::string& key, std::string_view what) {
-  return Error{ErrorCode::kConfig, fmt::format("settings.{} {}", key, what), std::nullopt};
-}
 
-Status OnlyKeys(const value& object, const std::string& key, std::initializer_list<std::string_view> known) {
-  for (const auto& [name, item] : object.as_object()) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string list;
-      for (std::string_view k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-      return Fail(Bad(key + "." + name, fmt::format("is not a known key (known: {})", list)));
-    }
-  }
-  return {};
-}
 
 Result<int> Integer(const value& object, const std::string& parent, const char* name, int min, int max,
                     int fallback) {

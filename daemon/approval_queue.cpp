@@ -121,8 +121,8 @@ Result<QueueItem> ApprovalQueue::Show(std::int64_t draft_id, const std::optional
   return item;
 }
 
-Result<StoredDraft> ApprovalQueue::Approve(std::int64_t draft_id, const User& user, Timestamp now,
-                                           std::optional<std::int64_t> expected_version) {
+Result<ApprovalQueue::Decidable> ApprovalQueue::Prepare(std::int64_t draft_id, const User& user,
+                                                       std::optional<std::int64_t> expected_version) {
   auto item = Show(draft_id, user);
   if (!item) return Fail(item.error());
   if (auto ok = CheckDecidable(*item, expected_version); !ok) return Fail(ok.error());
@@ -130,8 +130,16 @@ Result<StoredDraft> ApprovalQueue::Approve(std::int64_t draft_id, const User& us
   if (!brand) return Fail(brand.error());
   auto rules = LoadApprovalRules(*brand);
   if (!rules) return Fail(rules.error());
-  StoredDraft d = item->draft;
-  auto complete = AddApproval(d, *rules, user, now);
+  if (auto role = CheckApprover(*rules, user, item->draft.brand_id, false); !role) return Fail(role.error());
+  return Decidable{std::move(*item), std::move(*rules)};
+}
+
+Result<StoredDraft> ApprovalQueue::Approve(std::int64_t draft_id, const User& user, Timestamp now,
+                                           std::optional<std::int64_t> expected_version) {
+  auto ready = Prepare(draft_id, user, expected_version);
+  if (!ready) return Fail(ready.error());
+  StoredDraft d = ready->item.draft;
+  auto complete = AddApproval(d, ready->rules, user, now);
   if (!complete) return Fail(complete.error());
   DraftChange change{user.login, user.id, "draft.approve", ApprovalDetails(d), *complete, std::nullopt};
   return store_.UpdateDraft(d, change, now);
@@ -139,18 +147,12 @@ Result<StoredDraft> ApprovalQueue::Approve(std::int64_t draft_id, const User& us
 
 Result<StoredDraft> ApprovalQueue::Edit(std::int64_t draft_id, const std::string& text, const User& user,
                                         bool approve, Timestamp now, std::optional<std::int64_t> expected_version) {
-  auto item = Show(draft_id, user);
-  if (!item) return Fail(item.error());
-  if (auto ok = CheckDecidable(*item, expected_version); !ok) return Fail(ok.error());
-  if (auto problem = CheckReplyText(text, item->case_.platform))
+  auto ready = Prepare(draft_id, user, expected_version);
+  if (!ready) return Fail(ready.error());
+  if (auto problem = CheckReplyText(text, ready->item.case_.platform))
     return Fail(ErrorCode::kInvalidArgument, *problem);
-  auto brand = store_.GetBrandById(item->draft.brand_id);
-  if (!brand) return Fail(brand.error());
-  auto rules = LoadApprovalRules(*brand);
-  if (!rules) return Fail(rules.error());
-  if (auto role = CheckApprover(*rules, user, item->draft.brand_id, false); !role) return Fail(role.error());
-
-  StoredDraft d = item->draft;
+  const ApprovalRules& rules = ready->rules;
+  StoredDraft d = ready->item.draft;
   const bool changed = text != d.text;
   value details = value::object();
   if (changed) {
@@ -159,14 +161,14 @@ Result<StoredDraft> ApprovalQueue::Edit(std::int64_t draft_id, const std::string
     d.written_by = user.login;
     d.edited_at = now;
     d.platform_refusal.clear();
-    if (rules->reapprove_after_edit && !d.approvals.empty()) {
+    if (rules.reapprove_after_edit && !d.approvals.empty()) {
       details["approvals_cleared"] = value::number(static_cast<int>(d.approvals.size()));
       d.approvals.clear();
     }
   }
   bool deliver = false;
   if (approve) {
-    auto complete = AddApproval(d, *rules, user, now);
+    auto complete = AddApproval(d, rules, user, now);
     if (!complete) return Fail(complete.error());
     deliver = *complete;
   }
@@ -181,15 +183,9 @@ Result<StoredDraft> ApprovalQueue::Reject(std::int64_t draft_id, const std::stri
                                           Timestamp now, std::optional<std::int64_t> expected_version) {
   if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
     return Fail(ErrorCode::kInvalidArgument, "say why the draft is rejected (--reason)");
-  auto item = Show(draft_id, user);
-  if (!item) return Fail(item.error());
-  if (auto ok = CheckDecidable(*item, expected_version); !ok) return Fail(ok.error());
-  auto brand = store_.GetBrandById(item->draft.brand_id);
-  if (!brand) return Fail(brand.error());
-  auto rules = LoadApprovalRules(*brand);
-  if (!rules) return Fail(rules.error());
-  if (auto role = CheckApprover(*rules, user, item->draft.brand_id, false); !role) return Fail(role.error());
-  StoredDraft d = item->draft;
+  auto ready = Prepare(draft_id, user, expected_version);
+  if (!ready) return Fail(ready.error());
+  StoredDraft d = ready->item.draft;
   d.status = DraftStatus::kRejected;
   d.reject_reason = reason;
   d.decided_by = user.login;

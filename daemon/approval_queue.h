@@ -15,6 +15,7 @@
 #include "core/draft.h"
 #include "core/store.h"
 #include "core/user.h"
+#include "daemon/approval_rules.h"
 
 namespace odziv::daemon {
 
@@ -59,6 +60,13 @@ class ApprovalQueue {
 
  private:
   Result<QueueItem> Load(std::int64_t draft_id);
+  // What every decision starts from: the draft (visible to `user`, waiting, unchanged since
+  // `expected_version`), its brand's rules, and the user allowed by them to decide on it.
+  struct Decidable {
+    QueueItem item;
+    ApprovalRules rules;
+  };
+  Result<Decidable> Prepare(std::int64_t draft_id, const User& user, std::optional<std::int64_t> expected_version);
 
   Store& store_;
 };

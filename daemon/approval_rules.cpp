@@ -7,6 +7,8 @@
 #include <array>
 #include <exception>
 
+#include "daemon/settings_json.h"
+
 namespace odziv::daemon {
 namespace {
 
@@ -16,9 +18,7 @@ constexpr std::array<std::string_view, 4> kRoles = {"viewer", "agent", "lead", "
 constexpr std::array<std::string_view, 8> kSituations = {"safety",   "legal",  "churn",  "complaint",
                                                          "question", "mixed", "praise", "mention"};
 
-Error Bad(const std::string& key, std::string_view what) {
-  return Error{ErrorCode::kConfig, fmt::format("settings.approval.{} {}", key, what), std::nullopt};
-}
+Error Bad(const std::string& key, std::string_view what) { return settings_json::Bad("approval." + key, what); }
 
 template <std::size_t N>
 Result<std::vector<std::string>> Names(const value& v, const std::string& key,

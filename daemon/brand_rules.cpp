@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "core/secret.h"
+#include "daemon/settings_json.h"
 #include "daemon/approval_rules.h"
 #include "daemon/brand_drafter.h"
 #include "daemon/alert_rules.h"
@@ -15,22 +16,10 @@ namespace odziv::daemon {
 namespace {
 
 using web::json::value;
+using settings_json::Bad;
+using settings_json::OnlyKeys;
 
-Error Bad(const std::string& key, std::string_view what) {
-  return Error{ErrorCode::kConfig, fmt::format("settings.{} {}", key, what), std::nullopt};
-}
 
-// The known keys of an object; anything else is most likely a typo that would silently change nothing.
-Status OnlyKeys(const value& object, const std::string& key, std::initializer_list<std::string_view> known) {
-  for (const auto& [name, item] : object.as_object()) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string list;
-      for (std::string_view k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-      return Fail(Bad(key.empty() ? name : key + "." + name, fmt::format("is not a known key (known: {})", list)));
-    }
-  }
-  return {};
-}
 
 Result<std::vector<std::string>> Strings(const value& v, const std::string& key) {
   if (!v.is_array()) return Fail(Bad(key, "must be an array of strings"));
