@@ -98,7 +98,7 @@ Status DeliveryWorker::DeliverOne(const Delivery& delivery, DeliveryReport& repo
                 true);
   auto source = store_.GetSourceById(*delivery.source_id);
   if (!source) return Fail(source.error());
-  auto connector = connectors_(*source);
+  auto connector = connectors_.Get(*source);
   if (!connector) return retry_or_fail(connector.error());
 
   // An earlier attempt may have reached the platform: ask before sending again.

@@ -22,12 +22,14 @@
 #include "core/clock.h"
 #include "core/store.h"
 #include "daemon/case_tracker.h"
+#include "daemon/connector_cache.h"
 #include "platforms/connector.h"
 
 namespace odziv::daemon {
 
-// The connector that posts as `source` (platforms::MakeConnector in the daemon; a stand-in in tests).
-using ReplyConnectorFactory = std::function<Result<std::unique_ptr<platforms::Connector>>(const Source&)>;
+// The connector that posts as `source` (platforms::MakeConnector in the daemon; a stand-in in tests). The
+// worker keeps one per source (ConnectorCache), so sessions and tokens are reused across deliveries.
+using ReplyConnectorFactory = ConnectorFactory;
 
 struct DeliveryOptions {
   std::size_t batch = 50;                // deliveries per round
@@ -61,7 +63,7 @@ class DeliveryWorker {
 
   Store& store_;
   CaseTracker& tracker_;
-  ReplyConnectorFactory connectors_;
+  ConnectorCache connectors_;
   const Clock& clock_;
   DeliveryOptions options_;
 };

@@ -1,5 +1,6 @@
 #include "daemon/pipeline.h"
 
+#include "daemon/connector_cache.h"
 #include "daemon/logging.h"
 #include "platforms/registry.h"
 
@@ -71,13 +72,17 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
 }
 
 ReplyFinder ConnectorReplyFinder(Store& store, HttpClient& http, const Clock& clock) {
-  return [&store, &http, &clock](const Case& c) -> Result<std::optional<Post>> {
+  // One connector per source, kept across calls (the watchdog runs on one thread).
+  auto cache = std::make_shared<ConnectorCache>([&http, &clock](const Source& source) {
+    return platforms::MakeConnector(source, platforms::ConnectorContext{http, clock});
+  });
+  return [&store, cache](const Case& c) -> Result<std::optional<Post>> {
     auto first = store.GetPost(c.first_post_id);
     if (!first) return Fail(first.error());
     if (first->source_id == 0) return Fail(ErrorCode::kNotFound, "the source that fetched the post is gone");
     auto source = store.GetSourceById(first->source_id);
     if (!source) return Fail(source.error());
-    auto connector = platforms::MakeConnector(*source, platforms::ConnectorContext{http, clock});
+    auto connector = cache->Get(*source);
     if (!connector) return Fail(connector.error());
     return (*connector)->FindBrandReply(first->post.external_id);
   };

@@ -12,6 +12,7 @@
 #include "daemon/approval_rules.h"
 #include "daemon/brand_rules.h"
 #include "daemon/case_tracker.h"
+#include "daemon/connector_cache.h"
 #include "daemon/delivery_worker.h"
 #include "daemon/drafting_stage.h"
 #include "daemon/sqlite_store.h"
@@ -523,4 +524,30 @@ TEST_CASE("closing a case withdraws its pending draft from the queue") {
   CHECK(f.store->GetDraft(d.id)->status == DraftStatus::kSuperseded);
   ApprovalQueue queue(*f.store);
   CHECK(queue.List(std::nullopt, std::nullopt, 100)->empty());
+}
+
+TEST_CASE("a stage keeps one connector per source until the source's settings change") {
+  int made = 0;
+  ConnectorCache cache([&made](const Source&) -> Result<std::unique_ptr<platforms::Connector>> {
+    ++made;
+    static FakePlatform platform;
+    return std::unique_ptr<platforms::Connector>(std::make_unique<FakeConnector>(platform));
+  });
+  Source source;
+  source.id = 7;
+  source.platform = "bluesky";
+  source.settings = {{"handle", "zrno.example"}};
+  auto first = cache.Get(source);
+  REQUIRE(first);
+  auto again = cache.Get(source);
+  REQUIRE(again);
+  CHECK(*first == *again);
+  CHECK(made == 1);
+  source.settings["handle"] = "zrno.ba";
+  REQUIRE(cache.Get(source));
+  CHECK(made == 2);
+  Source other = source;
+  other.id = 8;
+  REQUIRE(cache.Get(other));
+  CHECK(made == 3);
 }
