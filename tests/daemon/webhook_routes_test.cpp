@@ -194,3 +194,30 @@ TEST_CASE("PushWriter stores queued pushes from many threads, each answered once
   CHECK(inserted == kPushes);
   CHECK(f.store->CountPosts(std::nullopt).value() == kPushes);
 }
+
+TEST_CASE("IngestPushed stores a batch whole or not at all, with the same edit rules as a poll") {
+  Fixture f;
+  Source shop = f.store->GetSource("shop").value();
+  Post p;
+  p.platform = "webhook";
+  p.external_id = "e-1";
+  p.thread_id = "e-1";
+  p.text = "first text";
+  p.created_at = kT0;
+  std::vector<PushedPosts> batch{{shop.id, {p}}, {shop.id + 1000, {p}}};
+  auto refused = f.store->IngestPushed(batch, kT0);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kNotFound);
+  CHECK(f.store->CountPosts(std::nullopt).value() == 0);
+
+  batch.pop_back();
+  auto stored = f.store->IngestPushed(batch, kT0);
+  REQUIRE(stored);
+  CHECK(stored->at(0).inserted == 1);
+  batch[0].posts[0].text = "edited text";
+  auto edited = f.store->IngestPushed(batch, kT0);
+  REQUIRE(edited);
+  CHECK(edited->at(0).edited == 1);
+  CHECK(f.store->CountPosts(std::nullopt).value() == 1);
+  CHECK(f.store->PostHistory(edited->at(0).changed_ids.at(0)).value().size() == 1);
+}
