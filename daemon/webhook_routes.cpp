@@ -2,6 +2,7 @@
 
 #include <cpprest/json.h>
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 
 #include "core/secret.h"
 #include "daemon/logging.h"
@@ -50,7 +51,8 @@ class WebhookHandler {
     auto challenge = request.query.find("hub.challenge");
     if (mode == request.query.end() || mode->second != "subscribe" || challenge == request.query.end())
       return Refuse(request, 400, "bad_request", "hub.mode=subscribe and hub.challenge are required");
-    if (given == request.query.end() || given->second.size() != token->size() || given->second != *token)
+    if (given == request.query.end() || given->second.size() != token->size() ||
+        CRYPTO_memcmp(given->second.data(), token->data(), token->size()) != 0)
       return Refuse(request, 403, "forbidden", "hub.verify_token does not match the source's verify_token");
     log_->info("source {}: webhook subscription verified", source->name);
     return ServerResponse::Text(200, challenge->second);
