@@ -63,6 +63,12 @@ struct IngestReport {
   std::vector<std::int64_t> changed_ids;   // edited or deleted, in input order
 };
 
+// Posts one source pushed to odziv (a webhook delivery), to be stored without touching its poll state.
+struct PushedPosts {
+  std::int64_t source_id = 0;
+  std::vector<Post> posts;
+};
+
 // A poll that failed, as the scheduler decided to record it.
 struct PollFailure {
   SourceHealth health = SourceHealth::kDegraded;
@@ -256,6 +262,14 @@ class Store {
                                                                    std::size_t limit) = 0;
   // The brand's newest alert of `kind` ("spike" …), or nullopt when it has none.
   [[nodiscard]] virtual Result<std::optional<Alert>> LatestAlert(std::int64_t brand_id, std::string_view kind) = 0;
+
+  // ---- Pushed posts (webhooks). In ONE transaction for the whole batch: stores each push's posts for its
+  // source's brand under the same rules as IngestPage (unique per brand, platform and external id; edits kept
+  // as revisions; deletes marked), but never touches a source's cursor, health or poll times, so that
+  // catch-up polling still reads everything a lost push missed. Returns one report per push, in order.
+  // kNotFound when a push names a source that does not exist (nothing of the batch is stored then).
+  [[nodiscard]] virtual Result<std::vector<IngestReport>> IngestPushed(std::span<const PushedPosts> pushes,
+                                                                       Timestamp now) = 0;
 };
 
 }  // namespace odziv

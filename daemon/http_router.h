@@ -30,6 +30,10 @@ struct ServerResponse {
   std::string content_type = "application/json";
   std::string body;
   HttpHeaders headers;
+  // When set, the answer is not ready yet: the server calls `deferred` once with a function that sends the
+  // real response, which may be called later from any thread, exactly once. The I/O thread is free
+  // meanwhile (a webhook push waits for its batch to be committed this way). Every other field is ignored.
+  std::function<void(std::function<void(ServerResponse)>)> deferred;
 
   // {"error": {"code": "not_found", "message": "…"}}: the one error shape of the API.
   static ServerResponse Error(int status, std::string_view code, std::string_view message);

@@ -86,6 +86,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bool keep_alive = message.keep_alive() && !shared_->stopping;
     const bool head = message.method() == http::verb::head;
+    if (response.deferred) {
+      // Still busy until the answer comes; it is sent on this connection's strand.
+      auto deferred = std::move(response.deferred);
+      deferred([self = shared_from_this(), keep_alive, head](ServerResponse ready) {
+        asio::post(self->stream_.get_executor(), [self, ready = std::move(ready), keep_alive, head]() mutable {
+          --self->shared_->busy;
+          self->Reply(std::move(ready), keep_alive && !self->shared_->stopping, head);
+        });
+      });
+      return;
+    }
     --shared_->busy;
     Reply(std::move(response), keep_alive, head);
   }

@@ -1,7 +1,8 @@
 // HttpServer: the daemon's own HTTP server (API, web app, webhooks, /healthz, /metrics) on Boost.Beast:
 // asynchronous, a small fixed number of threads, with limits on request size and time so that a slow or
 // hostile client cannot hold it. Routing is HttpRouter's; handlers run on the server's threads and should
-// not block for long (a database read is fine; a platform call is not).
+// not block for long (a database read is fine; a platform call is not). A handler that must wait (a webhook
+// push waiting for its batch commit) answers with ServerResponse::deferred and frees the thread.
 #pragma once
 
 #include <chrono>

@@ -22,6 +22,8 @@
 #include "daemon/exit_status.h"
 #include "daemon/http_server.h"
 #include "daemon/ops_routes.h"
+#include "daemon/push_writer.h"
+#include "daemon/webhook_routes.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/delivery_worker.h"
@@ -104,10 +106,20 @@ int RunRunCommand(CommandIo& io) {
   // What can fail at start-up is set up before any thread runs, so that failing is just returning.
   auto judge = MakePostJudge(clock);
   if (!judge) return ReportError(io, judge.error());
+  // Declared before the writer so that the writer, which answers pushes on the server's connections, goes first.
   std::unique_ptr<HttpServer> server;
+  // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
+  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), BrandSettingsDrafting(*http));
+  // Webhook pushes, stored in batches (group commit) and handed to the pipeline like a poll's page.
+  auto push_log = Logger("webhooks");
+  PushWriter push_writer(**store, clock, PushWriterOptions{}, [&](const IngestReport& stored) {
+    if (auto done = pipeline.OnPoll(stored, clock.Now()); !done)
+      push_log->error("cases after pushes: {}", Describe(done.error()));
+  });
   if (config->http_enabled) {
     auto router = std::make_shared<HttpRouter>();
     AddOpsRoutes(*router, **store, scheduler);
+    AddWebhookRoutes(*router, **store, push_writer, clock);
     auto started = HttpServer::Start(config->http_server, router);
     if (!started) return ReportError(io, started.error());
     server = std::move(*started);
@@ -128,8 +140,6 @@ int RunRunCommand(CommandIo& io) {
     }
   });
 
-  // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
-  Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), BrandSettingsDrafting(*http));
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
@@ -209,6 +219,7 @@ int RunRunCommand(CommandIo& io) {
   alerts_wake.notify_all();
   alerts_thread.join();
   if (server) server->Stop(std::chrono::seconds(2));
+  push_writer.Stop();
   signal_thread.join();
   log->info("stopped: {}", StatusLine(scheduler.Status()));
   if (!finished) {

@@ -318,6 +318,38 @@ Status ConfigureWritable(sqlite3* db) {
   return SqliteExec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
 }
 
+// Stores `posts` in the caller's transaction and counts what changed.
+Result<IngestReport> IngestPosts(sqlite3* db, IngestStatements& statements, std::int64_t brand_id,
+                                 std::int64_t source_id, std::span<const Post> posts, Timestamp now) {
+  IngestReport report;
+  for (const Post& post : posts) {
+    auto stored = IngestPost(db, statements, brand_id, source_id, post, now);
+    if (!stored) return Fail(stored.error().WithContext(fmt::format("post {}/{}", post.platform, post.external_id)));
+    const auto [change, id] = *stored;
+    switch (change) {
+      case Change::kInserted:
+        ++report.inserted;
+        report.inserted_ids.push_back(id);
+        break;
+      case Change::kEdited:
+        ++report.edited;
+        report.changed_ids.push_back(id);
+        break;
+      case Change::kDeleted:
+        ++report.deleted;
+        report.changed_ids.push_back(id);
+        break;
+      case Change::kRefreshed:
+        ++report.refreshed;
+        break;
+      case Change::kNone:
+        ++report.unchanged;
+        break;
+    }
+  }
+  return report;
+}
+
 }  // namespace
 
 // ---- Opening.
@@ -585,35 +617,8 @@ Result<IngestReport> SqliteStore::IngestPage(std::int64_t source_id, std::span<c
   auto statements = PrepareIngest(db_);
   if (!statements) return Fail(statements.error().WithContext(context));
 
-  IngestReport report;
-  for (const Post& post : posts) {
-    auto stored = IngestPost(db_, *statements, *brand_id, source_id, post, now);
-    if (!stored) {
-      return Fail(stored.error().WithContext(
-          fmt::format("{}: post {}/{}", context, post.platform, post.external_id)));
-    }
-    const auto [change, id] = *stored;
-    switch (change) {
-      case Change::kInserted:
-        ++report.inserted;
-        report.inserted_ids.push_back(id);
-        break;
-      case Change::kEdited:
-        ++report.edited;
-        report.changed_ids.push_back(id);
-        break;
-      case Change::kDeleted:
-        ++report.deleted;
-        report.changed_ids.push_back(id);
-        break;
-      case Change::kRefreshed:
-        ++report.refreshed;
-        break;
-      case Change::kNone:
-        ++report.unchanged;
-        break;
-    }
-  }
+  auto report = IngestPosts(db_, *statements, *brand_id, source_id, posts, now);
+  if (!report) return Fail(report.error().WithContext(context));
 
   auto polled = Execute(db_,
                         "UPDATE sources SET cursor = ?, health = 'ok', consecutive_failures = 0, last_error = '', "
@@ -621,7 +626,7 @@ Result<IngestReport> SqliteStore::IngestPage(std::int64_t source_id, std::span<c
                         next_cursor, now, next_poll_at, source_id);
   if (!polled) return Fail(polled.error().WithContext(context));
   if (auto committed = tx->Commit(); !committed) return Fail(committed.error().WithContext(context));
-  return report;
+  return *report;
 }
 
 Status SqliteStore::RecordPollFailure(std::int64_t source_id, const PollFailure& failure, Timestamp now) {
@@ -1444,6 +1449,31 @@ Result<std::optional<Alert>> SqliteStore::LatestAlert(std::int64_t brand_id, std
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<Alert>();
   return std::optional<Alert>(std::move(rows->front()));
+}
+
+Result<std::vector<IngestReport>> SqliteStore::IngestPushed(std::span<const PushedPosts> pushes, Timestamp now) {
+  std::lock_guard lock(mu_);
+  const std::string context = fmt::format("storing {} pushed deliveries", pushes.size());
+  // The whole batch is one transaction: one fsync for many pushes is what makes bursts affordable.
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error().WithContext(context));
+  auto statements = PrepareIngest(db_);
+  if (!statements) return Fail(statements.error().WithContext(context));
+  std::vector<IngestReport> reports;
+  reports.reserve(pushes.size());
+  for (const PushedPosts& push : pushes) {
+    auto brand_id = QueryInt(db_, "SELECT brand_id FROM sources WHERE id = ?", push.source_id);
+    if (!brand_id) {
+      return Fail(brand_id.error().code == ErrorCode::kNotFound
+                      ? Error{ErrorCode::kNotFound, fmt::format("no source with id {}", push.source_id), std::nullopt}
+                      : brand_id.error().WithContext(context));
+    }
+    auto report = IngestPosts(db_, *statements, *brand_id, push.source_id, push.posts, now);
+    if (!report) return Fail(report.error().WithContext(fmt::format("{}: source {}", context, push.source_id)));
+    reports.push_back(std::move(*report));
+  }
+  if (auto committed = tx->Commit(); !committed) return Fail(committed.error().WithContext(context));
+  return reports;
 }
 
 }  // namespace odziv::daemon

@@ -137,6 +137,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<Alert>> ListBrandAlerts(std::int64_t brand_id, std::string_view status,
                                                            Timestamp from, Timestamp to, std::size_t limit) override;
   [[nodiscard]] Result<std::optional<Alert>> LatestAlert(std::int64_t brand_id, std::string_view kind) override;
+  [[nodiscard]] Result<std::vector<IngestReport>> IngestPushed(std::span<const PushedPosts> pushes,
+                                                               Timestamp now) override;
 
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}

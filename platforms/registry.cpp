@@ -15,6 +15,7 @@
 #include "platforms/replay_connector.h"
 #include "platforms/rss_connector.h"
 #include "platforms/trustpilot_connector.h"
+#include "platforms/webhook_connector.h"
 #include "platforms/x_connector.h"
 #include "platforms/youtube_connector.h"
 
@@ -64,6 +65,9 @@ const std::array kEntries = {
     // 200 reads an hour per app, and only the last 7 days of reviews exist: every 10 minutes.
     Entry{{"google_play", seconds(600), "Google Play: an app's reviews of the last 7 days; replies (350 characters)"},
           &MakeGooglePlayConnector},
+    // Posts arrive by push (POST /webhooks/{source}); a poll only returns an empty page, so a rare one is enough.
+    Entry{{"webhook", seconds(3600), "posts pushed in odziv's generic signed JSON format (POST /webhooks/{source})"},
+          &MakeWebhookConnector},
 };
 
 const std::array<PlatformInfo, kEntries.size()> kInfos = [] {
