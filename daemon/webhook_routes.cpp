@@ -6,6 +6,7 @@
 
 #include "core/secret.h"
 #include "daemon/logging.h"
+#include "platforms/meta_push.h"
 #include "platforms/push_signature.h"
 #include "platforms/webhook_connector.h"
 
@@ -78,8 +79,13 @@ class WebhookHandler {
       if (auto ok = platforms::VerifyMetaSignature(request.Header("X-Hub-Signature-256"), request.body, *secret); !ok)
         return Refuse(request, ok.error());
       if (auto checked = CheckMetaBody(request.body); !checked) return Refuse(request, checked.error());
-      // Verified and acknowledged; the source's polling stores what it announced (see docs/platforms.md).
-      return ServerResponse::Text(200, R"({"stored":0})", "application/json");
+      // Page feed posts and comments, Instagram comments; what carries no text (mentions, removals) is left to
+      // the source's polling (see docs/platforms.md).
+      const auto account = source->settings.find(source->platform == "facebook" ? "page_id" : "username");
+      auto parsed = platforms::ParseMetaPush(request.body, source->platform,
+                                             account == source->settings.end() ? "" : account->second, now);
+      if (!parsed) return Refuse(request, parsed.error());
+      posts = std::move(*parsed);
     } else {
       return Refuse(request, 404, "not_found",
                     fmt::format("source {} (platform {}) does not accept pushes", source->name, source->platform));

@@ -55,7 +55,8 @@ struct Fixture {
     };
     add("shop", "webhook", {{"secret", "env:ODZIV_TEST_WEBHOOK_SECRET"}});
     add("shop-unset", "webhook", {});
-    add("page", "facebook", {{"app_secret", "env:ODZIV_TEST_META_SECRET"}, {"verify_token", "env:ODZIV_TEST_META_TOKEN"}});
+    add("page", "facebook", {{"app_secret", "env:ODZIV_TEST_META_SECRET"}, {"verify_token", "env:ODZIV_TEST_META_TOKEN"},
+                             {"page_id", "104"}});
     add("news", "rss", {{"url", "https://example.com/feed"}});
     writer = std::make_unique<PushWriter>(*store, clock, PushWriterOptions{},
                                           [this](const IngestReport&) { ++batches; });
@@ -162,6 +163,18 @@ TEST_CASE("A Meta push is accepted only with X-Hub-Signature-256 of the body und
   CHECK(Says(meta("sha256=" + platforms::HmacSha256Hex("other", body), body), 401, "does not match"));
   CHECK(Says(meta(std::nullopt, body), 401, "missing"));
   CHECK(Says(meta("sha256=" + platforms::HmacSha256Hex("meta-app-secret", "[]"), "[]"), 400, "Meta webhook"));
+
+  // A visitor's comment is stored as the Facebook connector would store it; the same delivery again adds nothing.
+  const std::string comment = R"({"object":"page","entry":[{"id":"104","time":1780000000,"changes":[{"field":"feed",
+    "value":{"item":"comment","verb":"add","comment_id":"555_901","post_id":"104_555","message":"Kasni narudžba",
+    "created_time":1779999980,"from":{"id":"77","name":"Amra"}}}]}]})";
+  const std::string signature = "sha256=" + platforms::HmacSha256Hex("meta-app-secret", comment);
+  CHECK(Says(meta(signature, comment), 200, R"({"stored":1})"));
+  CHECK(Says(meta(signature, comment), 200, R"({"stored":0})"));
+  auto stored = f.store->FindPost(f.store->GetBrand("zrno").value().id, "facebook", "555_901");
+  REQUIRE(stored);
+  CHECK(stored->post.thread_id == "104_555");
+  CHECK(stored->post.text == "Kasni narudžba");
 }
 
 TEST_CASE("PushWriter stores queued pushes from many threads, each answered once with its own report") {
