@@ -341,6 +341,7 @@ std::optional<std::chrono::seconds> RedditRateLimitWait(std::string_view message
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(&*digit, message.data() + message.size(), n);
   if (ec != std::errc() || n <= 0) return std::nullopt;
+  n = std::min<std::int64_t>(n, 1000000000);  // no wait is longer than the clamp below; keeps the product in range
   std::string_view unit = message.substr(static_cast<std::size_t>(end - message.data()));
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
   std::int64_t seconds = n;

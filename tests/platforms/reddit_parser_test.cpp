@@ -139,6 +139,8 @@ TEST_CASE("Reddit rate-limit messages name their wait") {
   CHECK(RedditRateLimitWait("you are doing that too much. try again in 4 minutes.") == std::chrono::seconds(240));
   CHECK(RedditRateLimitWait("try again in 9 seconds") == std::chrono::seconds(9));
   CHECK(RedditRateLimitWait("try again in 1 hour") == std::chrono::seconds(3600));
+  // A fuzzer finding: an absurd number waits the longest a retry may wait, without overflowing.
+  CHECK(RedditRateLimitWait("try again in 801000004000000001 hours").has_value());
   CHECK(RedditRateLimitWait("try again in 500 milliseconds") == std::chrono::seconds(1));
   CHECK_FALSE(RedditRateLimitWait("try again later").has_value());
   CHECK_FALSE(RedditRateLimitWait("in 3 fortnights").has_value());
