@@ -213,13 +213,9 @@ DigestSettings::Period DigestSettings::LastPeriod(Timestamp now) const {
 }
 
 Result<AlertRules> LoadAlertRules(const Brand& brand) {
-  value settings;
-  try {
-    settings = value::parse(brand.settings.empty() ? "{}" : brand.settings);
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kConfig, fmt::format("settings are not valid JSON: {}", e.what()));
-  }
-  if (!settings.is_object()) return Fail(ErrorCode::kConfig, "settings must be a JSON object");
+  auto parsed = settings_json::Parse(brand.settings);
+  if (!parsed) return Fail(parsed.error());
+  const value& settings = *parsed;
   AlertRules rules;
   if (settings.has_field("spike")) {
     if (auto ok = ReadSpike(settings.at("spike"), settings, rules.spike); !ok) return Fail(ok.error());

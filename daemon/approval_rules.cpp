@@ -78,20 +78,10 @@ Status ReadRules(const value& a, ApprovalRules& rules) {
   return {};
 }
 
-Result<value> ParseSettings(const std::string& settings) {
-  try {
-    value doc = value::parse(settings.empty() ? "{}" : settings);
-    if (!doc.is_object()) return Fail(ErrorCode::kConfig, "settings must be a JSON object");
-    return doc;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kConfig, fmt::format("settings are not valid JSON: {}", e.what()));
-  }
-}
-
 }  // namespace
 
 Result<ApprovalRules> LoadApprovalRules(const Brand& brand) {
-  auto doc = ParseSettings(brand.settings);
+  auto doc = settings_json::Parse(brand.settings);
   if (!doc) return Fail(doc.error());
   ApprovalRules rules;
   if (doc->has_field("approval")) {
@@ -123,7 +113,7 @@ Result<std::string> CheckApprover(const ApprovalRules& rules, const User& user, 
 }
 
 std::optional<std::string> CheckApprovalSettings(const std::string& settings) {
-  auto doc = ParseSettings(settings);
+  auto doc = settings_json::Parse(settings);
   if (!doc) return std::nullopt;  // the brand rules report it
   if (!doc->has_field("approval")) return std::nullopt;
   ApprovalRules rules;

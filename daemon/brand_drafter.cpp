@@ -1,5 +1,6 @@
 #include "daemon/brand_drafter.h"
 
+
 #include <cpprest/json.h>
 #include <fmt/format.h>
 
@@ -8,6 +9,7 @@
 #include <initializer_list>
 
 #include "core/secret.h"
+#include "daemon/settings_json.h"
 #include "responders/llm_drafter.h"
 #include "responders/template_drafter.h"
 
@@ -17,18 +19,10 @@ namespace {
 using web::json::value;
 
 std::unexpected<Error> Bad(const std::string& key, std::string_view what) {
-  return Fail(ErrorCode::kConfig, fmt::format("settings.{} {}", key, what));
+  return Fail(settings_json::Bad(key, what));
 }
 
-Status OnlyKeys(const value& object, const std::string& key, std::initializer_list<std::string_view> known) {
-  for (const auto& [name, item] : object.as_object()) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    std::string list;
-    for (std::string_view k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-    return Bad(key + "." + name, fmt::format("is not a known key (known: {})", list));
-  }
-  return {};
-}
+using settings_json::OnlyKeys;
 
 // What the three keys say, read and checked; the api key is still a reference.
 struct Drafting {
@@ -37,17 +31,6 @@ struct Drafting {
   std::optional<responders::LlmDrafterSettings> llm;  // set when drafter.type is "llm"
   std::string api_key_reference;                      // may be empty
 };
-
-Result<value> SettingsDocument(const std::string& settings) {
-  value doc;
-  try {
-    doc = value::parse(settings.empty() ? "{}" : settings);
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kConfig, fmt::format("settings are not valid JSON: {}", e.what()));
-  }
-  if (!doc.is_object()) return Fail(ErrorCode::kConfig, "settings must be a JSON object");
-  return doc;
-}
 
 Status ReadVoice(const value& v, responders::BrandVoice& voice) {
   if (!v.is_object())
@@ -135,7 +118,7 @@ Status ReadDrafter(const value& d, Drafting& out) {
 }
 
 Result<Drafting> ReadDrafting(const std::string& settings, const std::string& brand_name) {
-  auto doc = SettingsDocument(settings);
+  auto doc = settings_json::Parse(settings);
   if (!doc) return Fail(doc.error());
   Drafting out;
   out.voice.brand_name = brand_name;
@@ -159,7 +142,7 @@ Result<Drafting> ReadDrafting(const std::string& settings, const std::string& br
 }  // namespace
 
 Result<responders::BrandVoice> LoadBrandVoice(const Brand& brand) {
-  auto doc = SettingsDocument(brand.settings);
+  auto doc = settings_json::Parse(brand.settings);
   if (!doc) return Fail(doc.error());
   responders::BrandVoice voice;
   voice.brand_name = brand.name;
@@ -182,7 +165,7 @@ Result<std::unique_ptr<responders::Drafter>> MakeBrandDrafter(const Brand& brand
 }
 
 std::optional<std::string> CheckDrafterSettings(const std::string& settings) {
-  auto doc = SettingsDocument(settings);
+  auto doc = settings_json::Parse(settings);
   if (!doc) return std::nullopt;  // LoadBrandRules reports it
   auto drafting = ReadDrafting(settings, "");
   if (!drafting) return drafting.error().message;

@@ -220,13 +220,9 @@ Status ReadSla(const value& s, const std::string& brand_timezone, SlaSettings& s
 }  // namespace
 
 Result<BrandRules> LoadBrandRules(const Brand& brand) {
-  value settings;
-  try {
-    settings = value::parse(brand.settings.empty() ? "{}" : brand.settings);
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kConfig, fmt::format("settings are not valid JSON: {}", e.what()));
-  }
-  if (!settings.is_object()) return Fail(ErrorCode::kConfig, "settings must be a JSON object");
+  auto parsed = settings_json::Parse(brand.settings);
+  if (!parsed) return Fail(parsed.error());
+  const value& settings = *parsed;
   BrandRules rules;
   if (settings.has_field("triage")) {
     if (auto ok = ReadTriage(settings.at("triage"), rules.triage); !ok) return Fail(ok.error());

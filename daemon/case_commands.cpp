@@ -43,28 +43,12 @@ class Names {
   std::map<std::int64_t, std::string> brands_, users_;
 };
 
-// --now: the time the command acts at (reproducible reports and tests); default: the system clock.
-std::optional<Timestamp> NowFrom(const std::string& text) {
-  if (text.empty()) return SystemClock().Now();
-  return ParseIsoTimestamp(text);
-}
-
 // --as LOGIN: the person acting, for the audit trail; default "cli".
 Result<Actor> ActorFrom(Store& store, const std::string& login) {
   if (login.empty()) return Actor{"cli", std::nullopt};
   auto user = store.GetUser(login);
   if (!user) return Fail(user.error());
   return Actor{user->login, user->id};
-}
-
-std::optional<std::int64_t> ParseId(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const long long id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
 }
 
 std::string TimeLeftText(const Case& c, Timestamp now) {
@@ -97,7 +81,7 @@ int List(CommandIo& io) {
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
   if (limit < 1 || limit > 10000) return UsageError(io, "--limit must be 1 to 10000");
-  auto now = NowFrom(now_text);
+  auto now = ParseNowArgument(now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   CaseFilter filter;
   filter.limit = limit;
@@ -166,9 +150,9 @@ int Show(CommandIo& io) {
   spec.positional.add("id", 1);
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(id_text);
+  auto id = ParseIdArgument(id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a case id", id_text));
-  auto now = NowFrom(now_text);
+  auto now = ParseNowArgument(now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());
@@ -267,10 +251,10 @@ int Assign(CommandIo& io) {
   spec.positional.add("id", 1);
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(id_text);
+  auto id = ParseIdArgument(id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a case id", id_text));
   if (to.empty() == !nobody) return UsageError(io, "give either --to LOGIN or --nobody");
-  auto now = NowFrom(now_text);
+  auto now = ParseNowArgument(now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());
@@ -314,12 +298,12 @@ int Close(CommandIo& io) {
   spec.positional.add("id", 1);
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(id_text);
+  auto id = ParseIdArgument(id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a case id", id_text));
   auto reason = ParseCloseReason(reason_text);
   if (!reason || *reason == CloseReason::kPostDeleted)
     return UsageError(io, fmt::format("--reason '{}' is not one of: {}", reason_text, reasons));
-  auto now = NowFrom(now_text);
+  auto now = ParseNowArgument(now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());
@@ -350,9 +334,9 @@ int Wait(CommandIo& io) {
   spec.positional.add("id", 1);
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(id_text);
+  auto id = ParseIdArgument(id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a case id", id_text));
-  auto now = NowFrom(now_text);
+  auto now = ParseNowArgument(now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", now_text));
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());

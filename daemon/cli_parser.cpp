@@ -2,9 +2,11 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <exception>
 #include <fmt/format.h>
 #include <ostream>
 
+#include "core/clock.h"
 #include "daemon/exit_status.h"
 
 namespace odziv::daemon {
@@ -21,6 +23,21 @@ void AddDbOption(CommandSpec& spec, std::string& db_path) {
 
 void AddJsonOption(CommandSpec& spec, bool& json) {
   spec.options.add_options()("json", po::bool_switch(&json), "print one JSON document (see docs/cli.md)");
+}
+
+std::optional<std::int64_t> ParseIdArgument(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const long long id = std::stoll(text, &used);
+    if (used == text.size() && id > 0) return id;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<Timestamp> ParseNowArgument(const std::string& text) {
+  if (text.empty()) return SystemClock().Now();
+  return ParseIsoTimestamp(text);
 }
 
 std::optional<Timestamp> ParseSinceArgument(const std::string& text, Timestamp now) {

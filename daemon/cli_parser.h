@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,13 @@ std::string DefaultDbPath();
 // A --since value: a date (2026-11-01), a date-time (2026-11-01T10:00:00Z) or an age before `now` ("90s",
 // "90m", "24h", "7d"). nullopt when it is none of these.
 std::optional<Timestamp> ParseSinceArgument(const std::string& text, Timestamp now);
+
+// A positive id given on the command line ("12"); nullopt for anything else.
+std::optional<std::int64_t> ParseIdArgument(const std::string& text);
+
+// A --now value: the time a command acts at (ISO 8601; reproducible reports and tests). Empty: the system
+// clock. nullopt when it is not a date-time.
+std::optional<Timestamp> ParseNowArgument(const std::string& text);
 
 // Prints the usage line and "see … --help" on io.err and returns 2.
 int UsageError(CommandIo& io, std::string_view message);

@@ -20,21 +20,6 @@ namespace {
 
 using web::json::value;
 
-std::optional<Timestamp> NowFrom(const std::string& text) {
-  if (text.empty()) return SystemClock().Now();
-  return ParseIsoTimestamp(text);
-}
-
-std::optional<std::int64_t> ParseId(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const long long id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 // --as LOGIN, else $ODZIV_USER: who decides. Decisions are a person's, so there is no anonymous default.
 Result<User> Person(Store& store, const std::string& as) {
   std::string login = as;
@@ -214,7 +199,7 @@ int Show(CommandIo& io) {
   spec.positional.add("id", 1);
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(id_text);
+  auto id = ParseIdArgument(id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a draft id", id_text));
   auto store = OpenStoreForCli(db);
   if (!store) return ReportError(io, store.error());
@@ -260,9 +245,9 @@ int Decide(CommandIo& io, CommandSpec& spec, Decision& d,
                                                    std::optional<std::int64_t>)>& act) {
   po::variables_map vm;
   if (auto status = ParseCommand(io, 1, spec, vm)) return *status;
-  auto id = ParseId(d.id_text);
+  auto id = ParseIdArgument(d.id_text);
   if (!id) return UsageError(io, fmt::format("'{}' is not a draft id", d.id_text));
-  auto now = NowFrom(d.now_text);
+  auto now = ParseNowArgument(d.now_text);
   if (!now) return UsageError(io, fmt::format("--now '{}' is not a date-time", d.now_text));
   auto store = OpenStoreForCli(d.db);
   if (!store) return ReportError(io, store.error());

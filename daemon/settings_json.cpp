@@ -3,8 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 namespace odziv::daemon::settings_json {
+
+Result<web::json::value> Parse(const std::string& settings) {
+  web::json::value doc;
+  try {
+    doc = web::json::value::parse(settings.empty() ? "{}" : settings);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kConfig, fmt::format("settings are not valid JSON: {}", e.what()));
+  }
+  if (!doc.is_object()) return Fail(ErrorCode::kConfig, "settings must be a JSON object");
+  return doc;
+}
 
 Error Bad(const std::string& key, std::string_view what) {
   return Error{ErrorCode::kConfig, fmt::format("settings.{} {}", key, what), std::nullopt};

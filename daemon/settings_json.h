@@ -1,6 +1,6 @@
 // The pieces every reader of a brand's settings (Brand::settings, a JSON object) shares: an error naming the
 // key that is wrong, and the check that an object holds only known keys (anything else is most likely a
-// typo that would silently change nothing). Used by brand_rules, alert_rules and approval_rules.
+// typo that would silently change nothing). Used by brand_rules, alert_rules, approval_rules and brand_drafter.
 #pragma once
 
 #include <cpprest/json.h>
@@ -12,6 +12,9 @@
 #include "core/error.h"
 
 namespace odziv::daemon::settings_json {
+
+// The brand's settings as a JSON object ("" is {}); kConfig when they are not valid JSON or not an object.
+Result<web::json::value> Parse(const std::string& settings);
 
 // kConfig "settings.<key> <what>", e.g. Bad("sla.policies[1].minutes", "must be a whole number").
 Error Bad(const std::string& key, std::string_view what);
