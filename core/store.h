@@ -21,6 +21,7 @@
 #include "core/draft.h"
 #include "core/error.h"
 #include "core/post.h"
+#include "core/sign_in.h"
 #include "core/user.h"
 
 namespace odziv {
@@ -270,6 +271,45 @@ class Store {
   // kNotFound when a push names a source that does not exist (nothing of the batch is stored then).
   [[nodiscard]] virtual Result<std::vector<IngestReport>> IngestPushed(std::span<const PushedPosts> pushes,
                                                                        Timestamp now) = 0;
+
+  // ---- Sign-in: passwords, sessions, API tokens (daemon/auth.h; docs/api.md, "Signing in"). No secret is
+  // stored: passwords as Argon2id hashes, session and token texts as their SHA-256 (`token_hash`, hex).
+  // The user's password hash; "" when they have none (they cannot sign in). kNotFound for an unknown id.
+  [[nodiscard]] virtual Result<std::string> GetPasswordHash(std::int64_t user_id) = 0;
+  // Sets the hash ("" removes the password) and password_changed_at = now. With `revoke_sessions`, every
+  // session of the user but `keep_session_id` is revoked in the same transaction (a password change signs
+  // out everywhere else). kNotFound for an unknown id.
+  [[nodiscard]] virtual Status SetPasswordHash(std::int64_t user_id, std::string_view hash, bool revoke_sessions,
+                                               std::optional<std::int64_t> keep_session_id, Timestamp now) = 0;
+  // Writes name, email, languages, platforms, brand roles (replacing them all), disabled and instance_admin
+  // by id; login, id and created_at stay. Returns the stored user. kNotFound for an unknown user or brand.
+  [[nodiscard]] virtual Result<User> UpdateUser(const User& user) = 0;
+  // Takes a user out of use for good while keeping their row, because audit events, cases and drafts name
+  // them: disables it, removes its password and brand roles, revokes its sessions and API tokens. The login
+  // stays taken (a new person gets a new login, so history never points at the wrong one). kNotFound.
+  [[nodiscard]] virtual Status RemoveUser(std::int64_t user_id, Timestamp now) = 0;
+  // Writes one audit event as given (id assigned): sign-ins, user and token changes.
+  [[nodiscard]] virtual Status RecordAuditEvent(const AuditEvent& event) = 0;
+
+  // Stores a new session (id assigned) under `token_hash`, and forgets the user's expired and revoked ones.
+  [[nodiscard]] virtual Result<Session> CreateSession(const Session& session, std::string_view token_hash) = 0;
+  // The session with this hash, revoked and expired ones included (the caller decides); kNotFound.
+  [[nodiscard]] virtual Result<Session> FindSession(std::string_view token_hash) = 0;
+  // last_seen_at = now, unless it was set less than a minute before `now` (keeps writes to one a minute).
+  [[nodiscard]] virtual Status TouchSession(std::int64_t session_id, Timestamp now) = 0;
+  [[nodiscard]] virtual Status RevokeSession(std::int64_t session_id, Timestamp now) = 0;  // idempotent
+  [[nodiscard]] virtual Status RevokeUserSessions(std::int64_t user_id, Timestamp now) = 0;
+
+  // Stores a new API token (id assigned) under `token_hash`. kNotFound for an unknown user.
+  [[nodiscard]] virtual Result<ApiToken> CreateApiToken(const ApiToken& token, std::string_view token_hash) = 0;
+  // The user's tokens that are not revoked, oldest first.
+  [[nodiscard]] virtual Result<std::vector<ApiToken>> ListApiTokens(std::int64_t user_id) = 0;
+  // The token with this hash, revoked ones included (the caller decides); kNotFound.
+  [[nodiscard]] virtual Result<ApiToken> FindApiToken(std::string_view token_hash) = 0;
+  // last_used_at = now, unless it was set less than a minute before `now`.
+  [[nodiscard]] virtual Status TouchApiToken(std::int64_t token_id, Timestamp now) = 0;
+  // Revokes the user's token `token_id`; kNotFound when the user has no such token that is not revoked.
+  [[nodiscard]] virtual Status RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) = 0;
 };
 
 }  // namespace odziv

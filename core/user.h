@@ -1,6 +1,6 @@
 // User: a person who answers customers. Which brands they may see (and in which role), which languages
-// they write and which platforms they cover decide which cases can be assigned to them. The web app adds
-// passwords and sign-in on top of the same row.
+// they write and which platforms they cover decide which cases can be assigned to them. Passwords, sessions
+// and API tokens (core/sign_in.h) hang off the same row but never appear in this struct.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,9 @@ struct User {
   std::vector<std::string> platforms;  // platforms they cover ("x", "google"); empty: every platform
   std::map<std::int64_t, std::string> brand_roles;  // brand id → role: viewer, agent, lead, admin
   bool disabled = false;
+  // An instance admin holds the admin role in every brand, present and future, and manages brands and users
+  // across the instance (users.is_admin).
+  bool instance_admin = false;
   Timestamp created_at{};
 };
 

@@ -106,6 +106,7 @@ value AlertToJson(const Alert& alert) {
 
 value UserToJson(const User& user, const std::map<std::int64_t, std::string>& brand_slugs) {
   value out = value::object();
+  out["id"] = value::number(user.id);
   out["login"] = value::string(user.login);
   out["name"] = value::string(user.name);
   out["email"] = value::string(user.email);
@@ -118,6 +119,30 @@ value UserToJson(const User& user, const std::map<std::int64_t, std::string>& br
   }
   out["brands"] = brands;
   out["disabled"] = value::boolean(user.disabled);
+  out["instance_admin"] = value::boolean(user.instance_admin);
+  out["created_at"] = value::string(FormatIsoTimestamp(user.created_at));
+  return out;
+}
+
+value SessionUserToJson(const User& user, const std::vector<Brand>& brands) {
+  value out = value::object();
+  out["id"] = value::number(user.id);
+  out["login"] = value::string(user.login);
+  out["name"] = value::string(user.name);
+  out["email"] = value::string(user.email);
+  out["instance_admin"] = value::boolean(user.instance_admin);
+  value list = value::array();
+  for (const Brand& brand : brands) {
+    auto role = user.brand_roles.find(brand.id);
+    if (role == user.brand_roles.end()) continue;
+    value item = value::object();
+    item["id"] = value::number(brand.id);
+    item["slug"] = value::string(brand.slug);
+    item["name"] = value::string(brand.name);
+    item["role"] = value::string(role->second);
+    list[list.size()] = std::move(item);
+  }
+  out["brands"] = std::move(list);
   return out;
 }
 

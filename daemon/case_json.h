@@ -7,7 +7,9 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "core/brand.h"
 #include "core/case.h"
 #include "core/user.h"
 
@@ -17,7 +19,12 @@ namespace odziv::daemon {
 web::json::value CaseToJson(const Case& c, std::string_view brand_slug, std::string_view assignee_login, Timestamp now);
 web::json::value AuditEventToJson(const AuditEvent& event);
 web::json::value AlertToJson(const Alert& alert);
+// {"id","login","name","email","languages","platforms","brands":{slug: role},"disabled","instance_admin",
+// "created_at"}: the CLI's `user list --json` and the API's users routes.
 web::json::value UserToJson(const User& user, const std::map<std::int64_t, std::string>& brand_slugs);
+// The signed-in person as GET /api/v1/session answers: {"id","login","name","email","instance_admin",
+// "brands":[{"id","slug","name","role"}]}, brands in `brands`' order, only those the user holds a role in.
+web::json::value SessionUserToJson(const User& user, const std::vector<Brand>& brands);
 
 // "2h05m", "-1d3h" (overdue), for people.
 std::string FormatTimeLeft(std::chrono::milliseconds left);

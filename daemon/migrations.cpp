@@ -319,6 +319,42 @@ ALTER TABLE deliveries ADD COLUMN reply_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN claimed_at INTEGER;
 )sql";
 
+// Signing in (docs/api.md): instance admins, when a password last changed, browser sessions and API tokens.
+// users.password_hash exists since schema 1 (NOT NULL DEFAULT ''): '' means no password, so the user cannot
+// sign in with one. Sessions and tokens are stored as the SHA-256 of their text (hex), never the text.
+// Users are never deleted once they have acted (audit events name them), so these rows are revoked, not
+// removed; ON DELETE CASCADE covers only a user removed before acting.
+constexpr std::string_view kSchema4 = R"sql(
+ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  remote_address TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,                 -- first 8 characters after "odz_", shown in lists
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -328,6 +364,7 @@ constexpr std::array kMigrations = {
               kSchema2},
     Migration{3, "drafts: approvals, notes, edits, platform refusals, version; deliveries: text, reply URL, claims",
               kSchema3},
+    Migration{4, "users: instance admins, password change time; sign-in sessions and API tokens", kSchema4},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/case.h"
+#include "core/user.h"
 #include "core/error.h"
 #include "daemon/sqlite_statement.h"
 
@@ -98,5 +99,11 @@ inline constexpr std::string_view kCaseColumns =
 Result<Case> ReadCase(const SqliteStatement& row);
 Result<Case> LoadCase(sqlite3* db, std::int64_t id);  // kNotFound
 std::string_view CloseReasonColumn(const Case& c);
+
+inline constexpr std::string_view kUserColumns =
+    "id, login, display_name, email, languages, platforms, disabled, created_at, is_admin";
+// A row selected with kUserColumns, without its brand roles; LoadBrandRoles adds them.
+Result<User> ReadUserRow(const SqliteStatement& row);
+Status LoadBrandRoles(sqlite3* db, User& user);
 
 }  // namespace odziv::daemon::sqlite_rows

@@ -846,35 +846,7 @@ Status ApplyCaseChange(sqlite3* db, const Case& c, const CaseChange& change, Tim
   return {};
 }
 
-Result<User> ReadUserRow(const SqliteStatement& row) {
-  User u;
-  u.id = row.Int(0);
-  u.login = row.Text(1);
-  u.name = row.Text(2);
-  u.email = row.Text(3);
-  auto languages = StringsFromJson(row.Text(4), "user languages");
-  if (!languages) return Fail(languages.error());
-  u.languages = std::move(*languages);
-  auto platforms = StringsFromJson(row.Text(5), "user platforms");
-  if (!platforms) return Fail(platforms.error());
-  u.platforms = std::move(*platforms);
-  u.disabled = row.Int(6) != 0;
-  u.created_at = row.Time(7);
-  return u;
-}
-
-constexpr std::string_view kUserColumns = "id, login, display_name, email, languages, platforms, disabled, created_at";
-
-Status LoadBrandRoles(sqlite3* db, User& user) {
-  auto stmt = Query(db, "SELECT brand_id, role FROM user_brands WHERE user_id = ? ORDER BY brand_id", user.id);
-  if (!stmt) return Fail(stmt.error());
-  auto rows = ReadAll<std::pair<std::int64_t, std::string>>(
-      *stmt, [](const SqliteStatement& row) { return std::pair{row.Int(0), row.Text(1)}; });
-  if (!rows) return Fail(rows.error());
-  for (auto& [brand, role] : *rows) user.brand_roles[brand] = role;
-  return {};
-}
-
+// Users are read with sqlite_rows::ReadUserRow and LoadBrandRoles (sqlite_store_auth.cpp).
 template <class... T>
 Result<User> LoadUser(sqlite3* db, std::string_view where, std::string not_found, const T&... params) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM users WHERE {}", kUserColumns, where), params...);
@@ -1254,10 +1226,10 @@ Result<User> SqliteStore::AddUser(const User& user) {
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto added = Execute(db_,
-                       "INSERT INTO users (login, display_name, email, languages, platforms, disabled, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       "INSERT INTO users (login, display_name, email, languages, platforms, disabled, is_admin, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        user.login, user.name, user.email, StringsToJson(user.languages), StringsToJson(user.platforms),
-                       user.disabled, Now());
+                       user.disabled, user.instance_admin, Now());
   if (!added) return Fail(Reword(added.error(), fmt::format("a user with login '{}' already exists", user.login)));
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
   for (const auto& [brand_id, role] : user.brand_roles) {

@@ -140,6 +140,24 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<IngestReport>> IngestPushed(std::span<const PushedPosts> pushes,
                                                                Timestamp now) override;
 
+  // Sign-in: passwords, sessions, API tokens (sqlite_store_auth.cpp).
+  [[nodiscard]] Result<std::string> GetPasswordHash(std::int64_t user_id) override;
+  [[nodiscard]] Status SetPasswordHash(std::int64_t user_id, std::string_view hash, bool revoke_sessions,
+                                       std::optional<std::int64_t> keep_session_id, Timestamp now) override;
+  [[nodiscard]] Result<User> UpdateUser(const User& user) override;
+  [[nodiscard]] Status RemoveUser(std::int64_t user_id, Timestamp now) override;
+  [[nodiscard]] Status RecordAuditEvent(const AuditEvent& event) override;
+  [[nodiscard]] Result<Session> CreateSession(const Session& session, std::string_view token_hash) override;
+  [[nodiscard]] Result<Session> FindSession(std::string_view token_hash) override;
+  [[nodiscard]] Status TouchSession(std::int64_t session_id, Timestamp now) override;
+  [[nodiscard]] Status RevokeSession(std::int64_t session_id, Timestamp now) override;
+  [[nodiscard]] Status RevokeUserSessions(std::int64_t user_id, Timestamp now) override;
+  [[nodiscard]] Result<ApiToken> CreateApiToken(const ApiToken& token, std::string_view token_hash) override;
+  [[nodiscard]] Result<std::vector<ApiToken>> ListApiTokens(std::int64_t user_id) override;
+  [[nodiscard]] Result<ApiToken> FindApiToken(std::string_view token_hash) override;
+  [[nodiscard]] Status TouchApiToken(std::int64_t token_id, Timestamp now) override;
+  [[nodiscard]] Status RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) override;
+
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
 
