@@ -28,7 +28,8 @@ Commands:
   queue list|show|approve|edit|reject
                            drafted replies waiting for a person's approval
   audit unanswered         every post that needed an answer and has none (exit status 1 if any)
-  user add|list            the people cases are assigned to
+  user add|list|passwd|token|remove
+                           people, their web app passwords and API tokens
   poll SOURCE --once       poll one source now and print what was stored
   posts list               stored posts
   score [FILE…]            judge texts: sentiment, language, topics, intents, urgency (--eval to measure)
