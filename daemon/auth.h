@@ -29,6 +29,7 @@
 #include "core/sign_in.h"
 #include "core/store.h"
 #include "daemon/http_router.h"
+#include "daemon/auth_options.h"
 #include "daemon/principal.h"
 #include "daemon/sign_in_limiter.h"
 
@@ -37,22 +38,6 @@ namespace odziv::daemon {
 inline constexpr std::string_view kSessionCookie = "odziv_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 inline constexpr std::string_view kApiTokenPrefix = "odz_";
-
-struct AuthOptions {
-  // A session unused this long is over: a browser left open overnight at an agency asks again next morning.
-  std::chrono::seconds idle_timeout{12 * 3600};
-  // A session is over this long after sign-in however busy it is, so a stolen cookie does not last.
-  std::chrono::seconds absolute_lifetime{7 * 24 * 3600};
-  // Threads that verify passwords. Each holds 64 MiB while hashing; two keep a burst of sign-ins (a team
-  // starting its shift) from waiting long without letting a flood of guesses take the machine's memory.
-  int sign_in_threads = 2;
-  // Sign-ins waiting for a thread; past this they are answered 503 at once (a burst beyond normal use).
-  std::size_t sign_in_queue = 64;
-  SignInLimiterOptions limits;
-};
-
-// Validates `options` once, at start-up: kConfig naming each wrong field.
-[[nodiscard]] Status CheckAuthOptions(const AuthOptions& options);
 
 // Who sent a request, and through what: the session (cookie) or the API token.
 struct Identity {

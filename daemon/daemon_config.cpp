@@ -30,7 +30,13 @@ po::options_description DaemonOptions() {
       ("http.request-timeout", text("30"), "seconds a request may take to arrive whole (1-600)")
       ("http-client.threads", text("4"), "threads of the HTTP client (1-64)")
       ("http-client.timeout", text("30"), "seconds one platform request may take (1-600)")
-      ("http-client.max-body-bytes", text("16777216"), "largest platform response accepted, bytes");
+      ("http-client.max-body-bytes", text("16777216"), "largest platform response accepted, bytes")
+      ("auth.session-idle-timeout", text("43200"), "seconds a web app session may go unused before it ends")
+      ("auth.session-lifetime", text("604800"), "seconds after sign-in a web app session ends however busy")
+      ("auth.sign-in-threads", text("2"), "threads that check passwords (1-8; each holds 64 MiB while hashing)")
+      ("auth.failures-per-login", text("5"), "failed sign-ins per login per window before 429 (1-1000)")
+      ("auth.failures-per-address", text("20"), "failed sign-ins per remote address per window before 429")
+      ("auth.failure-window", text("900"), "seconds over which failed sign-ins are counted (1-86400)");
   return options;
 }
 
@@ -119,6 +125,17 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
                           problems);
   ReadNumber<long>(vm, "http.request-timeout", 1, 600, request_timeout, problems);
   config.http_server.request_timeout = std::chrono::seconds(request_timeout);
+  long idle = 43200, lifetime = 604800, window = 900;
+  ReadNumber<long>(vm, "auth.session-idle-timeout", 60, 30L * 86400, idle, problems);
+  ReadNumber<long>(vm, "auth.session-lifetime", 60, 365L * 86400, lifetime, problems);
+  ReadNumber<int>(vm, "auth.sign-in-threads", 1, 8, config.auth.sign_in_threads, problems);
+  ReadNumber<int>(vm, "auth.failures-per-login", 1, 1000, config.auth.limits.failures_per_login, problems);
+  ReadNumber<int>(vm, "auth.failures-per-address", 1, 100000, config.auth.limits.failures_per_address, problems);
+  ReadNumber<long>(vm, "auth.failure-window", 1, 86400, window, problems);
+  config.auth.idle_timeout = std::chrono::seconds(idle);
+  config.auth.absolute_lifetime = std::chrono::seconds(lifetime);
+  config.auth.limits.window = std::chrono::seconds(window);
+  if (idle > lifetime) problems.push_back("auth.session-idle-timeout must not be longer than auth.session-lifetime");
   if (!problems.empty()) {
     std::string all_problems;
     for (const auto& p : problems) all_problems += (all_problems.empty() ? "" : "; ") + p;

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/http_client.h"
 #include "daemon/http_server.h"
+#include "daemon/auth_options.h"
 #include "daemon/logging.h"
 #include "daemon/scheduler.h"
 
@@ -25,6 +26,7 @@ struct DaemonConfig {
   HttpClientOptions http_client;
   HttpServerOptions http_server;
   bool http_enabled = true;  // http.listen = off disables the server
+  AuthOptions auth;          // web app sessions and the sign-in rate limit (auth.*)
   // On SIGTERM, polls in flight get this long to finish before the daemon exits anyway (systemd's stop
   // timeout is 90 s by default; 10 s keeps restarts quick).
   std::chrono::seconds shutdown_grace{10};

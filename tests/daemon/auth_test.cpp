@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "daemon/command.h"
+#include "daemon/daemon_config.h"
 #include "daemon/password_hash.h"
 #include "daemon/sqlite_store.h"
 
@@ -577,4 +578,28 @@ TEST_CASE("odziv user passwd --password-stdin and user token create, list and re
   f.SignIn("mara", "mara's password");
   REQUIRE(run({"user", "remove", "mara"}, "", out, err) == 0);
   CHECK(f.PostSession("mara", "mara's password").status == 401);
+}
+
+TEST_CASE("The auth.* configuration keys set session lifetimes and sign-in limits, and are checked") {
+  auto defaults = LoadDaemonConfig({});
+  REQUIRE(defaults);
+  CHECK(defaults->auth.idle_timeout == std::chrono::hours(12));
+  CHECK(defaults->auth.absolute_lifetime == std::chrono::hours(7 * 24));
+  CHECK(defaults->auth.limits.failures_per_login == 5);
+  CHECK(CheckAuthOptions(defaults->auth));
+
+  auto set = LoadDaemonConfig({"--auth.session-idle-timeout", "600", "--auth.failures-per-login", "3",
+                               "--auth.failure-window", "60", "--auth.sign-in-threads", "1"});
+  REQUIRE(set);
+  CHECK(set->auth.idle_timeout == std::chrono::minutes(10));
+  CHECK(set->auth.limits.failures_per_login == 3);
+  CHECK(set->auth.limits.window == std::chrono::minutes(1));
+  CHECK(set->auth.sign_in_threads == 1);
+
+  auto bad = LoadDaemonConfig({"--auth.session-idle-timeout", "900000", "--auth.session-lifetime", "3600",
+                               "--auth.sign-in-threads", "0"});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::kConfig);
+  CHECK(bad.error().message.find("auth.sign-in-threads") != std::string::npos);
+  CHECK(bad.error().message.find("must not be longer than auth.session-lifetime") != std::string::npos);
 }
