@@ -77,7 +77,9 @@ std::string RandomToken();
 std::string TokenHash(std::string_view text);
 
 // Thread-safe. The store and clock outlive it. Destruction stops the sign-in workers; jobs still queued get
-// their `cancelled` call (the routes answer those 503, "the daemon is stopping").
+// their `cancelled` call (the routes answer those 503, "the daemon is stopping"). Those answers go out
+// through the HTTP server's connections, so destroy the authenticator before the server (declare it after).
+// The router's auth handlers must not run once it is gone: stop the server first.
 class StoreAuthenticator final : public Authenticator {
  public:
   StoreAuthenticator(Store& store, const Clock& clock, AuthOptions options = {});

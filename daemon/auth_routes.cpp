@@ -244,7 +244,7 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     auto password_text = api::RequiredString(*body, "password");
     if (!password_text) return api::ErrorResponse(password_text.error());
     SecretPtr password = MakeSecret(std::move(*password_text));
-    // Wipe the body's copy of the password as far as we hold it: the parsed JSON goes out of scope here.
+    // Refused before any hashing: a blocked login costs the server nothing.
     if (auto wait = auth_.limiter().RetryAfter(*login, request.remote_address, clock_.Now())) {
       return api::ErrorResponse(Error{ErrorCode::kRateLimited,
                                       fmt::format("too many failed sign-ins; try again in {} s", wait->count()), *wait});
