@@ -18,10 +18,10 @@ struct Session {
   // credential on its own (the cookie is), so it is stored as it is.
   std::string csrf_token;
   Timestamp created_at{};
-  Timestamp last_seen_at{};  // updated at most once a minute: idle expiry is that coarse
-  Timestamp expires_at{};    // the absolute end, however active the session is
+  Timestamp last_seen_at{};             // updated at most once a minute: idle expiry is that coarse
+  Timestamp expires_at{};               // the absolute end, however active the session is
   std::optional<Timestamp> revoked_at;  // signed out, password changed, user removed
-  std::string remote_address;  // where it was signed in from, for people reviewing their sessions
+  std::string remote_address;           // where it was signed in from, for people reviewing their sessions
   std::string user_agent;
 };
 

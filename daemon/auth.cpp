@@ -17,6 +17,9 @@ namespace {
 // logins exist, which have passwords or which are disabled.
 constexpr std::string_view kWrongLogin = "wrong login or password";
 
+// The store writes a session's or token's last use at most this often; asking more often only locks.
+constexpr std::chrono::minutes kTouchInterval{1};
+
 bool IsUnsafe(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 std::string Lower(std::string_view text) {
@@ -49,7 +52,8 @@ bool OriginMatchesHost(std::string_view origin, std::string_view host) {
   const auto scheme_end = origin.find("://");
   if (scheme_end == std::string_view::npos) return false;
   std::string_view origin_host = origin.substr(scheme_end + 3);
-  if (const auto slash = origin_host.find('/'); slash != std::string_view::npos) origin_host = origin_host.substr(0, slash);
+  if (const auto slash = origin_host.find('/'); slash != std::string_view::npos)
+    origin_host = origin_host.substr(0, slash);
   return !host.empty() && Lower(origin_host) == Lower(Trim(host));
 }
 
@@ -65,7 +69,8 @@ Error Unauthenticated(std::string message) {
 
 Status CheckAuthOptions(const AuthOptions& options) {
   std::vector<std::string> problems;
-  if (options.idle_timeout < std::chrono::minutes(1)) problems.emplace_back("the session idle timeout must be at least 1 minute");
+  if (options.idle_timeout < std::chrono::minutes(1))
+    problems.emplace_back("the session idle timeout must be at least 1 minute");
   if (options.absolute_lifetime < options.idle_timeout)
     problems.emplace_back("the session lifetime must be at least the idle timeout");
   if (options.sign_in_threads < 1 || options.sign_in_threads > 8)
@@ -73,7 +78,8 @@ Status CheckAuthOptions(const AuthOptions& options) {
   if (options.sign_in_queue < 1) problems.emplace_back("the sign-in queue must hold at least 1");
   if (options.limits.failures_per_login < 1 || options.limits.failures_per_address < 1)
     problems.emplace_back("sign-in failure limits must be at least 1");
-  if (options.limits.window < std::chrono::seconds(1)) problems.emplace_back("the sign-in limit window must be at least 1 s");
+  if (options.limits.window < std::chrono::seconds(1))
+    problems.emplace_back("the sign-in limit window must be at least 1 s");
   if (options.limits.max_entries < 1) problems.emplace_back("the sign-in limiter must track at least 1 key");
   if (problems.empty()) return {};
   std::string message;
@@ -271,11 +277,14 @@ Result<Identity> StoreAuthenticator::FromToken(std::string_view text) {
   auto user = store_.GetUserById(token->user_id);
   if (!user) return Fail(user.error().code == ErrorCode::kNotFound ? refused : user.error());
   if (user->disabled) return Fail(Unauthenticated("the API token's user is disabled"));
+  // Most requests find the last use recent enough: skipping the UPDATE then keeps reads from taking the
+  // database's write lock.
   const Timestamp now = clock_.Now();
-  if (auto touched = store_.TouchApiToken(token->id, now); !touched) {
-    static auto log = Logger("auth");
-    log->warn("could not record the use of API token {}: {}", token->id, Describe(touched.error()));
-  }
+  if ((!token->last_used_at || now - *token->last_used_at >= kTouchInterval))
+    if (auto touched = store_.TouchApiToken(token->id, now); !touched) {
+      static auto log = Logger("auth");
+      log->warn("could not record the use of API token {}: {}", token->id, Describe(touched.error()));
+    }
   auto principal = PrincipalOf(std::move(*user), Principal::Via::kToken);
   if (!principal) return Fail(principal.error());
   return Identity{std::move(*principal), std::nullopt, std::move(*token)};
@@ -290,23 +299,28 @@ Result<Identity> StoreAuthenticator::FromSession(const ServerRequest& request, s
       now >= session->last_seen_at + std::chrono::duration_cast<std::chrono::milliseconds>(options_.idle_timeout))
     return Fail(refused);
   if (IsUnsafe(request.method)) {
-    if (auto origin = request.Header("Origin"); origin && !OriginMatchesHost(*origin, request.Header("Host").value_or(""))) {
-      return Fail(ErrorCode::kPermissionDenied,
-                  fmt::format("requests from origin '{}' are refused: the web app must be opened from this server's own address",
-                              *origin));
+    if (auto origin = request.Header("Origin");
+        origin && !OriginMatchesHost(*origin, request.Header("Host").value_or(""))) {
+      return Fail(
+          ErrorCode::kPermissionDenied,
+          fmt::format(
+              "requests from origin '{}' are refused: the web app must be opened from this server's own address",
+              *origin));
     }
     auto csrf = request.Header(kCsrfHeader);
     if (!csrf || !SameSecret(*csrf, session->csrf_token))
-      return Fail(ErrorCode::kPermissionDenied,
-                  "this request needs the session's CSRF token in the X-CSRF-Token header (GET /api/v1/session gives it)");
+      return Fail(
+          ErrorCode::kPermissionDenied,
+          "this request needs the session's CSRF token in the X-CSRF-Token header (GET /api/v1/session gives it)");
   }
   auto user = store_.GetUserById(session->user_id);
   if (!user) return Fail(user.error().code == ErrorCode::kNotFound ? refused : user.error());
   if (user->disabled) return Fail(refused);
-  if (auto touched = store_.TouchSession(session->id, now); !touched) {
-    static auto log = Logger("auth");
-    log->warn("could not record the use of session {}: {}", session->id, Describe(touched.error()));
-  }
+  if (now - session->last_seen_at >= kTouchInterval)
+    if (auto touched = store_.TouchSession(session->id, now); !touched) {
+      static auto log = Logger("auth");
+      log->warn("could not record the use of session {}: {}", session->id, Describe(touched.error()));
+    }
   auto principal = PrincipalOf(std::move(*user), Principal::Via::kSession);
   if (!principal) return Fail(principal.error());
   return Identity{std::move(*principal), std::move(*session), std::nullopt};

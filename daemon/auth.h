@@ -28,8 +28,8 @@
 #include "core/clock.h"
 #include "core/sign_in.h"
 #include "core/store.h"
-#include "daemon/http_router.h"
 #include "daemon/auth_options.h"
+#include "daemon/http_router.h"
 #include "daemon/principal.h"
 #include "daemon/sign_in_limiter.h"
 

@@ -49,10 +49,9 @@ ServerResponse OnWorker(StoreAuthenticator& auth, std::function<ServerResponse()
   ServerResponse response;
   response.deferred = [&auth, compute = std::move(compute)](std::function<void(ServerResponse)> send) {
     auto shared_send = std::make_shared<std::function<void(ServerResponse)>>(std::move(send));
-    const bool queued = auth.RunOnWorker([compute, shared_send] { (*shared_send)(compute()); },
-                                         [shared_send] {
-                                           (*shared_send)(Unavailable("the daemon is stopping; try again in a moment"));
-                                         });
+    const bool queued = auth.RunOnWorker(
+        [compute, shared_send] { (*shared_send)(compute()); },
+        [shared_send] { (*shared_send)(Unavailable("the daemon is stopping; try again in a moment")); });
     if (!queued) (*shared_send)(Unavailable("too many sign-ins at once; try again in a few seconds"));
   };
   return response;
@@ -69,8 +68,8 @@ bool Secure(const ServerRequest& request) {
 }
 
 std::string SessionCookie(std::string_view token, std::chrono::seconds max_age, bool secure) {
-  return fmt::format("{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}", kSessionCookie, token,
-                     max_age.count(), secure ? "; Secure" : "");
+  return fmt::format("{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}", kSessionCookie, token, max_age.count(),
+                     secure ? "; Secure" : "");
 }
 
 // "manager" is stored as lead; anything else unknown is refused.
@@ -106,32 +105,42 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
 
   void Add(HttpRouter& router) {
     StoreAuthenticator& self_auth = auth_;
-    router.Add("POST", "/api/v1/session", [self = shared_from_this()](const ServerRequest& r) { return self->SignIn(r); });
-    router.Add("GET", "/api/v1/session", [self = shared_from_this()](const ServerRequest& r) { return Answer(self->ShowSession(r)); });
-    router.Add("DELETE", "/api/v1/session", [self = shared_from_this()](const ServerRequest& r) { return Answer(self->SignOut(r)); });
-    router.Add("GET", "/api/v1/users", api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+    router.Add("POST", "/api/v1/session",
+               [self = shared_from_this()](const ServerRequest& r) { return self->SignIn(r); });
+    router.Add("GET", "/api/v1/session",
+               [self = shared_from_this()](const ServerRequest& r) { return Answer(self->ShowSession(r)); });
+    router.Add("DELETE", "/api/v1/session",
+               [self = shared_from_this()](const ServerRequest& r) { return Answer(self->SignOut(r)); });
+    router.Add("GET", "/api/v1/users",
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->ListUsers(r, p);
                }));
-    router.Add("POST", "/api/v1/users", [self = shared_from_this()](const ServerRequest& r) { return Answer(self->CreateUser(r)); });
+    router.Add("POST", "/api/v1/users",
+               [self = shared_from_this()](const ServerRequest& r) { return Answer(self->CreateUser(r)); });
     router.Add("GET", "/api/v1/users/{login}",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) { return self->ShowUser(r, p); }));
-    router.Add("PATCH", "/api/v1/users/{login}", api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r,
-                                                                                   const Principal& p) {
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+                 return self->ShowUser(r, p);
+               }));
+    router.Add("PATCH", "/api/v1/users/{login}",
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->UpdateUser(r, p);
                }));
-    router.Add("DELETE", "/api/v1/users/{login}", api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r,
-                                                                                    const Principal& p) {
+    router.Add("DELETE", "/api/v1/users/{login}",
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->RemoveUser(r, p);
                }));
     router.Add("POST", "/api/v1/users/{login}/password",
                [self = shared_from_this()](const ServerRequest& r) { return Answer(self->SetPassword(r)); });
     router.Add("GET", "/api/v1/tokens",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) { return self->ListTokens(r, p); }));
-    router.Add("POST", "/api/v1/tokens", api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+                 return self->ListTokens(r, p);
+               }));
+    router.Add("POST", "/api/v1/tokens",
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->CreateToken(r, p);
                }));
-    router.Add("DELETE", "/api/v1/tokens/{id}", api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r,
-                                                                                  const Principal& p) {
+    router.Add("DELETE", "/api/v1/tokens/{id}",
+               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->RevokeToken(r, p);
                }));
   }
@@ -160,9 +169,8 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     if (p.instance_admin) return true;
     if (u.instance_admin || u.brand_roles.empty()) return false;
     const auto managed = ManagedBrands(p);
-    return std::all_of(u.brand_roles.begin(), u.brand_roles.end(), [&](const auto& role) {
-      return managed.count(role.first) > 0 && RoleRank(role.second) <= 3;
-    });
+    return std::all_of(u.brand_roles.begin(), u.brand_roles.end(),
+                       [&](const auto& role) { return managed.count(role.first) > 0 && RoleRank(role.second) <= 3; });
   }
 
   // The user by login, or 404 when missing or not visible to the principal.
@@ -246,8 +254,8 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     SecretPtr password = MakeSecret(std::move(*password_text));
     // Refused before any hashing: a blocked login costs the server nothing.
     if (auto wait = auth_.limiter().RetryAfter(*login, request.remote_address, clock_.Now())) {
-      return api::ErrorResponse(Error{ErrorCode::kRateLimited,
-                                      fmt::format("too many failed sign-ins; try again in {} s", wait->count()), *wait});
+      return api::ErrorResponse(Error{
+          ErrorCode::kRateLimited, fmt::format("too many failed sign-ins; try again in {} s", wait->count()), *wait});
     }
     auto attempt = std::make_shared<SignInAttempt>();
     attempt->login = *login;
@@ -290,7 +298,8 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
       return Fail(ErrorCode::kFailedPrecondition,
                   "this request was made with an API token, not a session: revoke the token with "
                   "DELETE /api/v1/tokens/{id}");
-    if (auto revoked = store_.RevokeSession(identity->session->id, clock_.Now()); !revoked) return Fail(revoked.error());
+    if (auto revoked = store_.RevokeSession(identity->session->id, clock_.Now()); !revoked)
+      return Fail(revoked.error());
     Audit(identity->principal, "session.sign_out", identity->principal.user.id, value::null());
     ServerResponse response = api::NoContent();
     response.headers.emplace_back("Set-Cookie", SessionCookie("", std::chrono::seconds(0), Secure(request)));
@@ -424,7 +433,8 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     const bool manager = !self && !p.instance_admin;  // a lead acting on someone in their brands
     value changed = value::array();
     auto refuse = [&](std::string_view field) {
-      return Fail(ErrorCode::kPermissionDenied, fmt::format("you may not change '{}' of user '{}'", field, user->login));
+      return Fail(ErrorCode::kPermissionDenied,
+                  fmt::format("you may not change '{}' of user '{}'", field, user->login));
     };
     for (std::string_view field : {"name", "email"}) {
       auto text = api::OptionalString(*body, field);
@@ -490,8 +500,7 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     if (!user) return Fail(user.error());
     const bool self = user->id == p.user.id;
     if (!self && !MayManageWholly(p, *user))
-      return Fail(ErrorCode::kPermissionDenied,
-                  fmt::format("you may not set the password of user '{}'", user->login));
+      return Fail(ErrorCode::kPermissionDenied, fmt::format("you may not set the password of user '{}'", user->login));
     auto body = api::ParseJsonObject(request);
     if (!body) return Fail(body.error());
     auto new_text = api::RequiredString(*body, "password");
@@ -504,26 +513,27 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     std::optional<std::int64_t> keep;
     if (self && identity->session) keep = identity->session->id;
     const std::int64_t user_id = user->id;
-    return OnWorker(auth_, [this, keep_alive = shared_from_this(), p, self, user_id, password, current, keep]() -> ServerResponse {
-      if (self) {
-        auto hash = store_.GetPasswordHash(user_id);
-        if (!hash) return api::ErrorResponse(hash.error());
-        if (!hash->empty()) {
-          if (!current)
-            return api::ErrorResponse(
-                Error{ErrorCode::kInvalidArgument, "give your current password in 'current_password'", std::nullopt});
-          if (!VerifyPassword(*hash, current->text))
-            return api::ErrorResponse(
-                Error{ErrorCode::kPermissionDenied, "the current password is not right", std::nullopt});
-        }
-      }
-      auto hashed = HashPassword(password->text);
-      if (!hashed) return api::ErrorResponse(hashed.error());
-      if (auto set = store_.SetPasswordHash(user_id, *hashed, true, keep, clock_.Now()); !set)
-        return api::ErrorResponse(set.error());
-      Audit(p, "user.password", user_id, value::null());
-      return api::NoContent();
-    });
+    return OnWorker(
+        auth_, [this, keep_alive = shared_from_this(), p, self, user_id, password, current, keep]() -> ServerResponse {
+          if (self) {
+            auto hash = store_.GetPasswordHash(user_id);
+            if (!hash) return api::ErrorResponse(hash.error());
+            if (!hash->empty()) {
+              if (!current)
+                return api::ErrorResponse(Error{ErrorCode::kInvalidArgument,
+                                                "give your current password in 'current_password'", std::nullopt});
+              if (!VerifyPassword(*hash, current->text))
+                return api::ErrorResponse(
+                    Error{ErrorCode::kPermissionDenied, "the current password is not right", std::nullopt});
+            }
+          }
+          auto hashed = HashPassword(password->text);
+          if (!hashed) return api::ErrorResponse(hashed.error());
+          if (auto set = store_.SetPasswordHash(user_id, *hashed, true, keep, clock_.Now()); !set)
+            return api::ErrorResponse(set.error());
+          Audit(p, "user.password", user_id, value::null());
+          return api::NoContent();
+        });
   }
 
   // ---- Tokens: always the principal's own.

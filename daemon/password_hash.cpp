@@ -46,7 +46,8 @@ void EnsureSodium() {
 
 Status CheckPasswordRules(std::string_view password) {
   if (password.size() > kMaxPasswordBytes)
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("the password is too long: at most {} bytes", kMaxPasswordBytes));
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("the password is too long: at most {} bytes", kMaxPasswordBytes));
   if (CountCodePoints(password) < kMinPasswordChars)
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("the password is too short: use at least {} characters", kMinPasswordChars));

@@ -5,8 +5,12 @@
 namespace odziv::daemon {
 namespace {
 
-std::string LoginKey(std::string_view login) { return "login:" + std::string(login); }
-std::string AddressKey(std::string_view address) { return "address:" + std::string(address); }
+// Keys are cut to 64 bytes (the longest login), so that absurd input cannot make entries large: logins that
+// long exist nowhere, and sharing a window among them costs nobody anything.
+constexpr std::size_t kMaxKeyBytes = 64;
+
+std::string LoginKey(std::string_view login) { return "login:" + std::string(login.substr(0, kMaxKeyBytes)); }
+std::string AddressKey(std::string_view address) { return "address:" + std::string(address.substr(0, kMaxKeyBytes)); }
 
 }  // namespace
 
@@ -35,9 +39,8 @@ void SignInLimiter::Count(const std::string& key, Timestamp now) {
   auto it = windows_.find(key);
   if (it == windows_.end()) {
     if (windows_.size() >= options_.max_entries && !windows_.empty()) {
-      auto oldest = std::min_element(windows_.begin(), windows_.end(), [](const auto& a, const auto& b) {
-        return a.second.started < b.second.started;
-      });
+      auto oldest = std::min_element(windows_.begin(), windows_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.started < b.second.started; });
       windows_.erase(oldest);
     }
     windows_.emplace(key, Window{now, 1});

@@ -36,8 +36,7 @@ class SignInLimiter {
   explicit SignInLimiter(SignInLimiterOptions options = {});
 
   // How long until `login` from `address` may try again; nullopt when it may now.
-  std::optional<std::chrono::seconds> RetryAfter(std::string_view login, std::string_view address,
-                                                 Timestamp now);
+  std::optional<std::chrono::seconds> RetryAfter(std::string_view login, std::string_view address, Timestamp now);
   void RecordFailure(std::string_view login, std::string_view address, Timestamp now);
   void RecordSuccess(std::string_view login);
 

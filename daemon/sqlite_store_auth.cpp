@@ -34,8 +34,9 @@ Result<User> ReadUserRow(const SqliteStatement& row) {
 Status LoadBrandRoles(sqlite3* db, User& user) {
   auto stmt = Query(db, "SELECT brand_id, role FROM user_brands WHERE user_id = ? ORDER BY brand_id", user.id);
   if (!stmt) return Fail(stmt.error());
-  auto rows = ReadAll<std::pair<std::int64_t, std::string>>(
-      *stmt, [](const SqliteStatement& row) { return std::pair{row.Int(0), row.Text(1)}; });
+  auto rows = ReadAll<std::pair<std::int64_t, std::string>>(*stmt, [](const SqliteStatement& row) {
+    return std::pair{row.Int(0), row.Text(1)};
+  });
   if (!rows) return Fail(rows.error());
   for (auto& [brand, role] : *rows) user.brand_roles[brand] = role;
   return {};
@@ -113,8 +114,8 @@ Status SqliteStore::SetPasswordHash(std::int64_t user_id, std::string_view hash,
   std::lock_guard lock(mu_);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
-  auto set = Execute(db_, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?", hash, now,
-                     user_id);
+  auto set =
+      Execute(db_, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?", hash, now, user_id);
   if (!set) return set;
   if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no user with id {}", user_id));
   if (revoke_sessions) {
@@ -159,8 +160,7 @@ Status SqliteStore::RemoveUser(std::int64_t user_id, Timestamp now) {
   std::lock_guard lock(mu_);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
-  auto disabled =
-      Execute(db_, "UPDATE users SET disabled = 1, is_admin = 0, password_hash = '' WHERE id = ?", user_id);
+  auto disabled = Execute(db_, "UPDATE users SET disabled = 1, is_admin = 0, password_hash = '' WHERE id = ?", user_id);
   if (!disabled) return disabled;
   if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no user with id {}", user_id));
   if (auto roles = Execute(db_, "DELETE FROM user_brands WHERE user_id = ?", user_id); !roles) return roles;
@@ -189,8 +189,9 @@ Result<Session> SqliteStore::CreateSession(const Session& session, std::string_v
   if (auto user = RequireUser(db_, session.user_id); !user) return Fail(user.error());
   // The user's dead sessions are of no further use: forgetting them here keeps the table small without a
   // sweeper.
-  auto forgotten = Execute(db_, "DELETE FROM sessions WHERE user_id = ? AND (revoked_at IS NOT NULL OR expires_at <= ?)",
-                           session.user_id, session.created_at);
+  auto forgotten =
+      Execute(db_, "DELETE FROM sessions WHERE user_id = ? AND (revoked_at IS NOT NULL OR expires_at <= ?)",
+              session.user_id, session.created_at);
   if (!forgotten) return Fail(forgotten.error());
   auto added = Execute(db_,
                        "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, last_seen_at, expires_at, "
@@ -233,9 +234,9 @@ Result<ApiToken> SqliteStore::CreateApiToken(const ApiToken& token, std::string_
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   if (auto user = RequireUser(db_, token.user_id); !user) return Fail(user.error());
-  auto added = Execute(db_,
-                       "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
-                       token.user_id, token.name, token_hash, token.prefix, token.created_at);
+  auto added =
+      Execute(db_, "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
+              token.user_id, token.name, token_hash, token.prefix, token.created_at);
   if (!added) return Fail(added.error().WithContext("storing an API token"));
   ApiToken stored = token;
   stored.id = sqlite3_last_insert_rowid(db_);
@@ -271,8 +272,9 @@ Status SqliteStore::TouchApiToken(std::int64_t token_id, Timestamp now) {
 
 Status SqliteStore::RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) {
   std::lock_guard lock(mu_);
-  auto revoked = Execute(db_, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                         now, token_id, user_id);
+  auto revoked =
+      Execute(db_, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", now,
+              token_id, user_id);
   if (!revoked) return revoked;
   if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no API token {}", token_id));
   return {};

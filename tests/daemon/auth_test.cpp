@@ -3,11 +3,11 @@
 // sockets; deferred answers (sign-in, password changes) are collected from their callback.
 #include "daemon/auth.h"
 
-#include <catch2/catch.hpp>
 #include <cpprest/json.h>
 #include <fmt/format.h>
 #include <sodium.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -189,7 +189,8 @@ TEST_CASE("Passwords hash with Argon2id, verify only with the right text, and ol
   CHECK(*HashPassword("dugacka lozinka 1") != *hash);  // salted
 
   char weaker[crypto_pwhash_STRBYTES];
-  REQUIRE(crypto_pwhash_str(weaker, "dugacka lozinka 1", 17, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) == 0);
+  REQUIRE(crypto_pwhash_str(weaker, "dugacka lozinka 1", 17, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) ==
+          0);
   CHECK(PasswordNeedsRehash(weaker));
   CHECK(VerifyPassword(weaker, "dugacka lozinka 1"));
 
@@ -260,6 +261,13 @@ TEST_CASE("A wrong password, an unknown login and a user without a password get 
 TEST_CASE("A session ends after its idle timeout, and after its absolute lifetime however busy it is") {
   Fixture f;
   Signed s = f.SignIn("ana");
+  const std::string hash = TokenHash(s.cookie.substr(s.cookie.find('=') + 1));
+  f.clock.Advance(std::chrono::seconds(30));
+  REQUIRE(f.AsSession(s, "GET", "/api/v1/session").status == 200);
+  CHECK(f.store->FindSession(hash)->last_seen_at == kT0);  // written at most once a minute
+  f.clock.Advance(std::chrono::seconds(30));
+  REQUIRE(f.AsSession(s, "GET", "/api/v1/session").status == 200);
+  CHECK(f.store->FindSession(hash)->last_seen_at == kT0 + std::chrono::minutes(1));
   f.clock.Advance(std::chrono::hours(11));
   CHECK(f.AsSession(s, "GET", "/api/v1/session").status == 200);  // touched: the idle clock restarts
   f.clock.Advance(std::chrono::hours(11));
@@ -350,14 +358,16 @@ TEST_CASE("Changing a password signs out the user's other sessions; an admin's c
   ServerResponse no_current =
       f.AsSession(first, "POST", "/api/v1/users/ana/password", R"({"password":"a brand new secret"})");
   CHECK(no_current.status == 400);
-  ServerResponse wrong_current = f.AsSession(first, "POST", "/api/v1/users/ana/password",
-                                             R"({"current_password":"guess guess guess","password":"a brand new secret"})");
+  ServerResponse wrong_current =
+      f.AsSession(first, "POST", "/api/v1/users/ana/password",
+                  R"({"current_password":"guess guess guess","password":"a brand new secret"})");
   CHECK(wrong_current.status == 403);
   ServerResponse too_short = f.AsSession(first, "POST", "/api/v1/users/ana/password",
                                          R"({"current_password":"correct horse battery","password":"short"})");
   CHECK(too_short.status == 400);
-  ServerResponse changed = f.AsSession(first, "POST", "/api/v1/users/ana/password",
-                                       R"({"current_password":"correct horse battery","password":"a brand new secret"})");
+  ServerResponse changed =
+      f.AsSession(first, "POST", "/api/v1/users/ana/password",
+                  R"({"current_password":"correct horse battery","password":"a brand new secret"})");
   CHECK(changed.status == 204);
   CHECK(f.AsSession(first, "GET", "/api/v1/session").status == 200);
   CHECK(f.AsSession(second, "GET", "/api/v1/session").status == 401);
@@ -392,7 +402,8 @@ TEST_CASE("Repeated failed sign-ins are refused with 429 and Retry-After; a succ
   CHECK(f.PostSession("ana", kPassword).status == 200);
 
   // Per address: 20 failures from one address, spread over logins, close it to every login.
-  for (int i = 0; i < 20; ++i) REQUIRE(f.PostSession(fmt::format("guess{}", i), "wrong wrong wrong", "10.0.0.9").status == 401);
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(f.PostSession(fmt::format("guess{}", i), "wrong wrong wrong", "10.0.0.9").status == 401);
   CHECK(f.PostSession("lea", kPassword, "10.0.0.9").status == 429);
   CHECK(f.PostSession("lea", kPassword, "10.0.0.10").status == 200);
 }
@@ -419,9 +430,14 @@ TEST_CASE("Sign-ins beyond the worker's queue are answered 503 at once") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> started;
-  REQUIRE(f.auth->RunOnWorker([&] { started.set_value(); released.wait(); }, nullptr));
-  started.get_future().wait();                                    // the one worker is busy
-  REQUIRE(f.auth->RunOnWorker([] {}, nullptr));                   // and the queue is full
+  REQUIRE(f.auth->RunOnWorker(
+      [&] {
+        started.set_value();
+        released.wait();
+      },
+      nullptr));
+  started.get_future().wait();                   // the one worker is busy
+  REQUIRE(f.auth->RunOnWorker([] {}, nullptr));  // and the queue is full
   ServerResponse busy = f.PostSession("ana", kPassword);
   CHECK(busy.status == 503);
   release.set_value();
@@ -476,11 +492,14 @@ TEST_CASE("A lead sees and manages only users of their brands, and grants at mos
   REQUIRE(promoted.status == 200);
   CHECK(Json(promoted).at("brands").at("zrno").as_string() == "lead");
 
-  CHECK(f.AsSession(lea, "POST", "/api/v1/users", R"({"login":"boss","name":"B","instance_admin":true,"brands":{"zrno":"agent"}})")
+  CHECK(f.AsSession(lea, "POST", "/api/v1/users",
+                    R"({"login":"boss","name":"B","instance_admin":true,"brands":{"zrno":"agent"}})")
             .status == 403);
-  CHECK(f.AsSession(lea, "POST", "/api/v1/users", R"({"login":"boss","name":"B","brands":{"zrno":"admin"}})").status == 403);
+  CHECK(f.AsSession(lea, "POST", "/api/v1/users", R"({"login":"boss","name":"B","brands":{"zrno":"admin"}})").status ==
+        403);
   ServerResponse added =
-      f.AsSession(lea, "POST", "/api/v1/users", R"({"login":"nova","name":"Nova","brands":{"zrno":"agent"},"password":"nova password 1"})");
+      f.AsSession(lea, "POST", "/api/v1/users",
+                  R"({"login":"nova","name":"Nova","brands":{"zrno":"agent"},"password":"nova password 1"})");
   REQUIRE(added.status == 201);
   CHECK(Json(added).at("brands").at("zrno").as_string() == "agent");
   f.SignIn("nova", "nova password 1");
@@ -596,8 +615,8 @@ TEST_CASE("The auth.* configuration keys set session lifetimes and sign-in limit
   CHECK(set->auth.limits.window == std::chrono::minutes(1));
   CHECK(set->auth.sign_in_threads == 1);
 
-  auto bad = LoadDaemonConfig({"--auth.session-idle-timeout", "900000", "--auth.session-lifetime", "3600",
-                               "--auth.sign-in-threads", "0"});
+  auto bad = LoadDaemonConfig(
+      {"--auth.session-idle-timeout", "900000", "--auth.session-lifetime", "3600", "--auth.sign-in-threads", "0"});
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == ErrorCode::kConfig);
   CHECK(bad.error().message.find("auth.sign-in-threads") != std::string::npos);
