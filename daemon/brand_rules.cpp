@@ -8,6 +8,7 @@
 
 #include "core/secret.h"
 #include "daemon/settings_json.h"
+#include "daemon/urgency_rules.h"
 #include "daemon/approval_rules.h"
 #include "daemon/brand_drafter.h"
 #include "daemon/alert_rules.h"
@@ -292,6 +293,7 @@ std::optional<std::string> CheckBrandSettings(const std::string& settings, const
   auto rules = LoadBrandRules(brand);
   if (!rules) return rules.error().message;
   if (auto approval = CheckApprovalSettings(settings)) return approval;
+  if (auto urgency = CheckUrgencySettings(settings)) return urgency;
   if (auto drafting = CheckDrafterSettings(settings)) return drafting;  // voice, templates, drafter
   if (auto routes = CheckRoutes(settings)) return routes;
   return CheckAlertSettings(settings, timezone);  // spike, quiet_hours, digest, max_per_hour

@@ -104,7 +104,7 @@ int RunRunCommand(CommandIo& io) {
   std::atomic<bool> reload_requested = false;
 
   // What can fail at start-up is set up before any thread runs, so that failing is just returning.
-  auto judge = MakePostJudge(clock);
+  auto judge = MakePostJudge(clock, **store);
   if (!judge) return ReportError(io, judge.error());
   // Declared before the writer so that the writer, which answers pushes on the server's connections, goes first.
   std::unique_ptr<HttpServer> server;

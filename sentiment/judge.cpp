@@ -595,7 +595,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   sig.repeat_complaints = in.repeat_complaints;
   sig.platform = std::string(in.platform);
   sig.age = in.age;
-  Urgency u = ComputeUrgency(sig, weights_);
+  Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_);
   out.urgency = u.score;
   out.priority = u.priority;
   out.urgency_explanation = std::move(u.explanation);

@@ -37,6 +37,7 @@ struct JudgeInput {
   std::optional<std::chrono::seconds> age;  // since the post was created; empty when unknown
   std::string_view language_hint;        // the platform's tag ("sr", "en"); breaks ties only
   int repeat_complaints = 0;             // earlier complaints by this author that the caller counted
+  const UrgencyWeights* weights = nullptr;  // the brand's own weights; nullptr: the judge's
 };
 
 // Sentiment alone, without strings: what evaluation and benchmarks need.

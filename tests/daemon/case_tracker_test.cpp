@@ -11,6 +11,9 @@
 #include "core/http_client.h"
 #include "daemon/case_tracker.h"
 #include "daemon/pipeline.h"
+#include "daemon/post_judge.h"
+#include "daemon/brand_rules.h"
+#include "daemon/urgency_rules.h"
 #include "daemon/poller.h"
 #include "daemon/sla_watchdog.h"
 #include "platforms/registry.h"
@@ -61,13 +64,14 @@ struct Fixture {
     fs::remove_all(dir, ec);
   }
 
-  StoredPost Store(const std::string& id, const std::string& author, const std::string& language = "bs") {
+  StoredPost Store(const std::string& id, const std::string& author, const std::string& language = "bs",
+                   const std::string& text = "sporo") {
     Post p;
     p.platform = "x";
     p.external_id = id;
     p.thread_id = id;
     p.author = Author{author, "@" + author, author, 0};
-    p.text = "sporo";
+    p.text = text;
     p.language = language;
     p.created_at = clock.Now();
     auto ids = store->IngestPage(source.id, std::vector<Post>{p}, "", clock.Now(), std::nullopt).value().inserted_ids;
@@ -281,4 +285,53 @@ TEST_CASE("Posts polled from the replay platform flow through the pipeline into 
   REQUIRE(pipeline.OnPoll(second.stored, f.clock.Now()));
   CHECK(f.store->GetCase(opened.id)->state == CaseState::kConfirmed);
   CHECK(pipeline.Tick(f.clock.Now())->assessed == 0);  // the brand's own posts are never judged
+}
+
+TEST_CASE("A brand's own urgency weights and an author's earlier cases move the judged urgency") {
+  const std::string threat = "Ako ne vratite novac, dobićete tužbu od mog advokata!";
+  Fixture plain("{}");
+  auto judge = MakePostJudge(plain.clock, *plain.store).value();
+  const Assessment usual = judge(plain.Store("1", "ana", "bs", threat));
+  REQUIRE(usual.urgency_explanation.find("legal threat") != std::string::npos);
+
+  Fixture calm(R"({"urgency":{"legal_threat":0,"p1":95,"p2":80,"p3":60}})");
+  auto calm_judge = MakePostJudge(calm.clock, *calm.store).value();
+  const Assessment calmer = calm_judge(calm.Store("1", "ana", "bs", threat));
+  CHECK(calmer.urgency < usual.urgency);
+  CHECK(calmer.priority > usual.priority);
+  CHECK(calmer.urgency_explanation.find("legal threat") == std::string::npos);
+
+  // The same author wrote before and has a case: the next post counts them as a repeat complainant.
+  REQUIRE(plain.Negative(plain.store->FindPost(plain.brand.id, "x", "1").value()).opened);
+  plain.clock.Advance(hours(2));
+  const Assessment again = judge(plain.Store("2", "ana", "bs", threat));
+  CHECK(again.urgency_explanation.find("repeat complainant (1 before)") != std::string::npos);
+  const Assessment stranger = judge(plain.Store("3", "mirza", "bs", threat));
+  CHECK(stranger.urgency_explanation.find("repeat") == std::string::npos);
+
+  // A settings change is picked up once the configuration generation moves.
+  Brand changed = calm.brand;
+  changed.settings = R"({"urgency":{"legal_threat":60}})";
+  REQUIRE(calm.store->UpdateBrand(changed));
+  calm.clock.Advance(std::chrono::seconds(10));
+  CHECK(calm_judge(calm.Store("2", "mirza", "bs", threat)).urgency > calmer.urgency);
+}
+
+TEST_CASE("Urgency settings are checked key by key with a message that names the key") {
+  Brand brand;
+  brand.settings = R"({"urgency":{"one_star":35,"platform_points":{"google":10},"stale_after_hours":24}})";
+  auto weights = LoadUrgencyWeights(brand);
+  REQUIRE(weights);
+  CHECK(weights->one_star == 35);
+  CHECK(weights->platform_points.at("google") == 10);
+  CHECK(weights->platform_points.count("x") == 0);  // the brand's list replaces the defaults
+  CHECK(weights->stale_after == hours(24));
+  CHECK(weights->legal_threat == sentiment::UrgencyWeights{}.legal_threat);
+
+  CHECK(CheckUrgencySettings(R"({"urgency":{"legal_thret":10}})")->find("urgency.legal_thret") != std::string::npos);
+  CHECK(CheckUrgencySettings(R"({"urgency":{"safety":"high"}})")->find("whole number") != std::string::npos);
+  CHECK(CheckUrgencySettings(R"({"urgency":{"p1":40,"p2":45}})")->find("p1 > p2") != std::string::npos);
+  CHECK(CheckUrgencySettings(R"({"urgency":[]})")->find("object") != std::string::npos);
+  CHECK(!CheckUrgencySettings(R"({"urgency":{"p1":80}})"));
+  CHECK(CheckBrandSettings(R"({"urgency":{"abuse":500}})", "UTC")->find("urgency.abuse") != std::string::npos);
 }
