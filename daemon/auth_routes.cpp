@@ -104,7 +104,7 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
       : store_(store), auth_(auth), clock_(clock), log_(Logger("auth")) {}
 
   void Add(HttpRouter& router) {
-    StoreAuthenticator& self_auth = auth_;
+    StoreAuthenticator& auth = auth_;  // authenticates before the handlers that need no deferral
     router.Add("POST", "/api/v1/session",
                [self = shared_from_this()](const ServerRequest& r) { return self->SignIn(r); });
     router.Add("GET", "/api/v1/session",
@@ -112,35 +112,35 @@ class AuthRoutes : public std::enable_shared_from_this<AuthRoutes> {
     router.Add("DELETE", "/api/v1/session",
                [self = shared_from_this()](const ServerRequest& r) { return Answer(self->SignOut(r)); });
     router.Add("GET", "/api/v1/users",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->ListUsers(r, p);
                }));
     router.Add("POST", "/api/v1/users",
                [self = shared_from_this()](const ServerRequest& r) { return Answer(self->CreateUser(r)); });
     router.Add("GET", "/api/v1/users/{login}",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->ShowUser(r, p);
                }));
     router.Add("PATCH", "/api/v1/users/{login}",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->UpdateUser(r, p);
                }));
     router.Add("DELETE", "/api/v1/users/{login}",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->RemoveUser(r, p);
                }));
     router.Add("POST", "/api/v1/users/{login}/password",
                [self = shared_from_this()](const ServerRequest& r) { return Answer(self->SetPassword(r)); });
     router.Add("GET", "/api/v1/tokens",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->ListTokens(r, p);
                }));
     router.Add("POST", "/api/v1/tokens",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->CreateToken(r, p);
                }));
     router.Add("DELETE", "/api/v1/tokens/{id}",
-               api::Authenticated(self_auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
+               api::Authenticated(auth, [self = shared_from_this()](const ServerRequest& r, const Principal& p) {
                  return self->RevokeToken(r, p);
                }));
   }
