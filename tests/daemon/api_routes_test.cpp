@@ -242,6 +242,9 @@ TEST_CASE("API lists page with cursors: every item once, none missing") {
     f.clock.Advance(std::chrono::minutes(1));
   }
   f.AddPost(f.acme_x, "Lovely service", "@happy", SentimentLabel::kPositive);
+  // A second brand whose posts interleave with the first's: pages merge both.
+  for (int i = 0; i < 3; ++i) f.AddPost(f.bora_x, fmt::format("Bread {}", i), fmt::format("@b{}", i));
+  f.AddPost(f.acme_x, "Latest complaint", "@last", SentimentLabel::kNegative, 2);
   f.Draft();
   for (std::int64_t brand : {f.acme.id}) {
     Alert a;
@@ -253,7 +256,7 @@ TEST_CASE("API lists page with cursors: every item once, none missing") {
       REQUIRE(f.store->EnqueueAlert(a, std::nullopt, f.clock.Now()).value());
     }
   }
-  f.As(f.agent);
+  f.As(f.AddUser("both", {{f.acme.id, "agent"}, {f.bora.id, "viewer"}}));
   auto check_paging = [&](const std::string& path, const std::string& id_of = "id") {
     INFO(path);
     const std::vector<std::int64_t> all = f.AllPages(path, 500, id_of);
@@ -265,10 +268,11 @@ TEST_CASE("API lists page with cursors: every item once, none missing") {
     return all;
   };
   const auto posts = check_paging("/api/v1/posts");
-  CHECK(posts.size() == 8);
+  CHECK(posts.size() == 12);
   CHECK(std::is_sorted(posts.rbegin(), posts.rend()));  // newest first
+  CHECK(f.AllPages("/api/v1/posts?brand=bora", 2).size() == 3);
   const auto newest = check_paging("/api/v1/cases");
-  CHECK(newest.size() == 7);
+  CHECK(newest.size() == 11);
   const auto urgent = check_paging("/api/v1/cases?sort=urgency");
   CHECK(std::set<std::int64_t>(urgent.begin(), urgent.end()) == std::set<std::int64_t>(newest.begin(), newest.end()));
   Reply first = f.Call("GET", "/api/v1/cases?sort=urgency&limit=500");
@@ -279,7 +283,7 @@ TEST_CASE("API lists page with cursors: every item once, none missing") {
   }
   check_paging("/api/v1/alerts");
   const auto queue = check_paging("/api/v1/queue", "draft");
-  CHECK(queue.size() == 7);
+  CHECK(queue.size() == 11);
   // A cursor of one list is refused by another of a different shape, and garbage is 400.
   Reply page = f.Call("GET", "/api/v1/cases?limit=1");
   const std::string cursor = page.json.at("next_cursor").as_string();
