@@ -25,8 +25,8 @@ std::string InIds(std::string_view column, std::span<const std::int64_t> ids, st
   return fmt::format(" AND {} IN ({})", column, Placeholders(ids.size()));
 }
 
-// Up to this many brands, a list reads each brand's page through its index and merges them; beyond, it walks
-// the table in id order. 50: a person's brands at an agency; SQLite allows 500 branches.
+// Up to this many brands, a newest-first list reads each brand's page on its own and merges them; beyond, it
+// walks the table in id order. 50: a person's brands at an agency; SQLite allows 500 branches.
 constexpr std::size_t kMaxBrandBranches = 50;
 
 Status CheckPage(std::span<const std::int64_t> brand_ids, std::size_t limit, std::string_view what) {
@@ -35,6 +35,35 @@ Status CheckPage(std::span<const std::int64_t> brand_ids, std::size_t limit, std
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("{} can be listed 1 to {} at a time, not {}", what, kMaxListLimit, limit));
   return {};
+}
+
+
+// The rows of `table` (`columns`) of `brand_ids` that pass `where` (" AND …" with `where_params`), newest id
+// first, at most `limit`. Up to kMaxBrandBranches brands, each brand's page is read on its own through the
+// table's (brand_id, id) index where there is one, and the pages are merged: a page costs the same however
+// many rows the brands have. Beyond, the newest ids are walked and other brands skipped ("+brand_id" keeps
+// SQLite on the primary key), which is cheap when the brands are most of the instance.
+std::string NewestFirst(std::string_view table, std::string_view columns, std::span<const std::int64_t> brand_ids,
+                        const std::string& where, const std::vector<SqlValue>& where_params, std::size_t limit,
+                        std::vector<SqlValue>& params) {
+  const auto n = static_cast<std::int64_t>(limit);
+  std::string sql;
+  if (brand_ids.size() <= kMaxBrandBranches) {
+    for (std::int64_t brand : brand_ids) {
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += fmt::format("SELECT * FROM (SELECT {} FROM {} WHERE brand_id = ?{} ORDER BY id DESC LIMIT ?)", columns,
+                         table, where);
+      params.emplace_back(brand);
+      params.insert(params.end(), where_params.begin(), where_params.end());
+      params.emplace_back(n);
+    }
+  } else {
+    sql = fmt::format("SELECT {} FROM {} WHERE 1{}{}", columns, table, InIds("+brand_id", brand_ids, params), where);
+    params.insert(params.end(), where_params.begin(), where_params.end());
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(n);
+  return sql;
 }
 
 }  // namespace
@@ -61,31 +90,9 @@ Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& 
     where += " AND id < ?";
     where_params.emplace_back(*filter.before_id);
   }
-  const auto limit = static_cast<std::int64_t>(filter.limit);
-  std::string sql;
   std::vector<SqlValue> params;
-  if (filter.brand_ids.size() <= kMaxBrandBranches) {
-    // One branch per brand, each reading at most a page from the (brand_id, id) index, merged: a page costs
-    // the same however many posts the brands have.
-    for (std::int64_t brand : filter.brand_ids) {
-      if (!sql.empty()) sql += " UNION ALL ";
-      sql += fmt::format("SELECT * FROM (SELECT {} FROM posts WHERE brand_id = ?{} ORDER BY id DESC LIMIT ?)",
-                         kPostColumns, where);
-      params.emplace_back(brand);
-      params.insert(params.end(), where_params.begin(), where_params.end());
-      params.emplace_back(limit);
-    }
-    sql += " ORDER BY id DESC LIMIT ?";
-  } else {
-    // Most of the instance: walking the newest ids and skipping other brands is cheaper ("+brand_id" keeps
-    // SQLite on the primary key).
-    std::vector<SqlValue> brands;
-    sql = fmt::format("SELECT {} FROM posts WHERE 1{}{} ORDER BY id DESC LIMIT ?", kPostColumns,
-                      InIds("+brand_id", filter.brand_ids, brands), where);
-    params = std::move(brands);
-    params.insert(params.end(), where_params.begin(), where_params.end());
-  }
-  params.emplace_back(limit);
+  const std::string sql =
+      NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
   std::lock_guard lock(mu_);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
@@ -94,43 +101,46 @@ Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& 
 
 Result<std::vector<Case>> SqliteStore::ListCasePage(const CasePageFilter& filter) {
   if (auto ok = CheckPage(filter.brand_ids, filter.limit, "cases"); !ok) return Fail(ok.error());
-  std::vector<SqlValue> params;
-  // A case without a deadline sorts after every case with one.
-  constexpr std::string_view kDue = "coalesce(sla_due_at, 9223372036854775807)";
-  std::string sql = fmt::format("SELECT {} FROM cases WHERE 1", kCaseColumns);
-  sql += InIds("brand_id", filter.brand_ids, params);
+  std::string where;
+  std::vector<SqlValue> where_params;
   if (!filter.states.empty()) {
-    sql += fmt::format(" AND status IN ({})", Placeholders(filter.states.size()));
-    for (CaseState state : filter.states) params.emplace_back(std::string(CaseStateName(state)));
+    where += fmt::format(" AND status IN ({})", Placeholders(filter.states.size()));
+    for (CaseState state : filter.states) where_params.emplace_back(std::string(CaseStateName(state)));
   }
   if (filter.priority) {
-    sql += " AND priority = ?";
-    params.emplace_back(static_cast<std::int64_t>(*filter.priority));
+    where += " AND priority = ?";
+    where_params.emplace_back(static_cast<std::int64_t>(*filter.priority));
   }
   if (filter.assignee_id) {
-    sql += " AND assignee_id = ?";
-    params.emplace_back(*filter.assignee_id);
+    where += " AND assignee_id = ?";
+    where_params.emplace_back(*filter.assignee_id);
   }
   if (filter.overdue_at) {
-    sql += " AND status IN ('open', 'awaiting_approval', 'replied') AND paused_at IS NULL AND sla_due_at < ?";
-    params.emplace_back(ToUnixMillis(*filter.overdue_at));
+    where += " AND status IN ('open', 'awaiting_approval', 'replied') AND paused_at IS NULL AND sla_due_at < ?";
+    where_params.emplace_back(ToUnixMillis(*filter.overdue_at));
   }
+  std::vector<SqlValue> params;
+  std::string sql;
   if (filter.most_urgent_first) {
+    // A case without a deadline sorts after every case with one.
+    constexpr std::string_view kDue = "coalesce(sla_due_at, 9223372036854775807)";
     if (filter.after) {
-      sql += fmt::format(" AND (priority, {}, id) > (?, ?, ?)", kDue);
-      params.emplace_back(filter.after->priority);
-      params.emplace_back(filter.after->due_ms);
-      params.emplace_back(filter.after->id);
+      where += fmt::format(" AND (priority, {}, id) > (?, ?, ?)", kDue);
+      where_params.emplace_back(filter.after->priority);
+      where_params.emplace_back(filter.after->due_ms);
+      where_params.emplace_back(filter.after->id);
     }
-    sql += fmt::format(" ORDER BY priority, {}, id LIMIT ?", kDue);
+    sql = fmt::format("SELECT {} FROM cases WHERE 1{}{} ORDER BY priority, {}, id LIMIT ?", kCaseColumns,
+                      InIds("brand_id", filter.brand_ids, params), where, kDue);
+    params.insert(params.end(), where_params.begin(), where_params.end());
+    params.emplace_back(static_cast<std::int64_t>(filter.limit));
   } else {
     if (filter.before_id) {
-      sql += " AND id < ?";
-      params.emplace_back(*filter.before_id);
+      where += " AND id < ?";
+      where_params.emplace_back(*filter.before_id);
     }
-    sql += " ORDER BY id DESC LIMIT ?";
+    sql = NewestFirst("cases", kCaseColumns, filter.brand_ids, where, where_params, filter.limit, params);
   }
-  params.emplace_back(static_cast<std::int64_t>(filter.limit));
   std::lock_guard lock(mu_);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
@@ -139,19 +149,19 @@ Result<std::vector<Case>> SqliteStore::ListCasePage(const CasePageFilter& filter
 
 Result<std::vector<Alert>> SqliteStore::ListAlertPage(const AlertPageFilter& filter) {
   if (auto ok = CheckPage(filter.brand_ids, filter.limit, "alerts"); !ok) return Fail(ok.error());
-  std::vector<SqlValue> params;
-  std::string sql = fmt::format("SELECT {} FROM alerts WHERE 1", kAlertColumns);
-  sql += InIds("brand_id", filter.brand_ids, params);
+  std::string where;
+  std::vector<SqlValue> where_params;
   if (filter.status) {
-    sql += " AND status = ?";
-    params.emplace_back(*filter.status);
+    where += " AND status = ?";
+    where_params.emplace_back(*filter.status);
   }
   if (filter.before_id) {
-    sql += " AND id < ?";
-    params.emplace_back(*filter.before_id);
+    where += " AND id < ?";
+    where_params.emplace_back(*filter.before_id);
   }
-  sql += " ORDER BY id DESC LIMIT ?";
-  params.emplace_back(static_cast<std::int64_t>(filter.limit));
+  std::vector<SqlValue> params;
+  const std::string sql =
+      NewestFirst("alerts", kAlertColumns, filter.brand_ids, where, where_params, filter.limit, params);
   std::lock_guard lock(mu_);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());

@@ -672,3 +672,19 @@ TEST_CASE("brand isolation walk: every API route answers 404 for another brand's
   }
   CHECK(f.Snapshot(f.bora) == before);
 }
+
+TEST_CASE("an instance admin's lists over many brands page the same way") {
+  Fixture f;
+  std::map<std::int64_t, std::string> roles{{f.acme.id, "admin"}, {f.bora.id, "admin"}};
+  for (int i = 0; i < 60; ++i) roles[f.AddBrand(fmt::format("brand-{}", i), "Brand").id] = "admin";
+  for (int i = 0; i < 4; ++i) {
+    f.AddPost(f.acme_x, fmt::format("Acme complaint {}", i), fmt::format("@a{}", i));
+    f.AddPost(f.bora_x, fmt::format("Bora complaint {}", i), fmt::format("@b{}", i));
+  }
+  f.As(f.AddUser("root", roles), true);
+  const std::vector<std::int64_t> posts = f.AllPages("/api/v1/posts", 3);
+  CHECK(posts.size() == 8);
+  CHECK(std::is_sorted(posts.rbegin(), posts.rend()));
+  CHECK(f.AllPages("/api/v1/cases", 3).size() == 8);
+  CHECK(f.Call("GET", "/api/v1/brands").json.at("items").size() == 62);
+}
