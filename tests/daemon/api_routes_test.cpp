@@ -8,9 +8,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "daemon/brand_drafter.h"
 #include "daemon/case_tracker.h"
@@ -687,4 +690,26 @@ TEST_CASE("an instance admin's lists over many brands page the same way") {
   CHECK(std::is_sorted(posts.rbegin(), posts.rend()));
   CHECK(f.AllPages("/api/v1/cases", 3).size() == 8);
   CHECK(f.Call("GET", "/api/v1/brands").json.at("items").size() == 62);
+}
+
+TEST_CASE("docs/openapi.json describes every route AddApiRoutes registers, and no route it does not") {
+  Fixture f;
+  std::ifstream in(std::string(ODZIV_SOURCE_DIR) + "/docs/openapi.json");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  const value doc = value::parse(text.str());
+  std::set<std::string> registered, documented;
+  for (const auto& route : f.router.Routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    registered.insert(method + " " + route.pattern);
+  }
+  for (const auto& [path, operations] : doc.at("paths").as_object()) {
+    // Sign-in, users and tokens, and the dashboard's statistics, are added by their own route files.
+    if (path.starts_with("/api/v1/session") || path.starts_with("/api/v1/users") || path.starts_with("/api/v1/stats"))
+      continue;
+    for (const auto& [method, operation] : operations.as_object()) documented.insert(method + " " + path);
+  }
+  CHECK(registered == documented);
 }
