@@ -4,7 +4,7 @@
 #include <cpprest/json.h>
 #include <fmt/format.h>
 
-#include <set>
+#include <initializer_list>
 
 #include "daemon/api_context.h"
 #include "daemon/json_forms.h"
@@ -100,9 +100,7 @@ Result<ServerResponse> AddBrand(ApiContext& api, const ServerRequest& request, c
   value details = value::object();
   details["name"] = value::string(added->name);
   Audit(api, principal, added->id, "brand.add", fmt::format("brand:{}", added->id), details);
-  Principal now_admin = principal;
-  now_admin.user.brand_roles[added->id] = "admin";
-  auto detail = BrandDetail(api, now_admin, *added);
+  auto detail = BrandDetail(api, principal, *added);  // an instance admin is an admin of the new brand too
   if (!detail) return Fail(detail.error());
   return JsonResponse(*detail, 201);
 }
