@@ -99,7 +99,6 @@ Result<Source> ReadSource(const SqliteStatement& row) {
   return source;
 }
 
-
 Result<Brand> LoadBrandBySlug(sqlite3* db, std::string_view slug) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM brands WHERE slug = ?", kBrandColumns), slug);
   if (!stmt) return Fail(stmt.error());
@@ -818,7 +817,6 @@ namespace odziv::daemon {
 namespace {
 
 using namespace sqlite_rows;
-
 
 // The audit event, joined posts and alerts of one change to case `c`.
 Status ApplyCaseChange(sqlite3* db, const Case& c, const CaseChange& change, Timestamp now) {
