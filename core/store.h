@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,6 +91,53 @@ struct OutcomeFilter {
   std::optional<Timestamp> since;       // posts created at or after
   std::int64_t after_id = 0;            // paging: only post ids above this (oldest first)
   std::size_t limit = 1000;             // at most 10,000
+};
+
+// ---- HTTP API lists: keyset pages over the brands a person may see (daemon/api_routes.h).
+
+// Posts newest first. brand_ids must not be empty (the brands the person may see).
+struct PostPageFilter {
+  std::vector<std::int64_t> brand_ids;
+  std::optional<std::string> platform;
+  std::optional<SentimentLabel> label;     // of the newest assessment; posts not judged yet never match
+  std::optional<Timestamp> since;          // created_at >= since
+  std::optional<std::int64_t> before_id;   // keyset: only ids below this
+  std::size_t limit = 50;                  // at most 10,000
+};
+
+// Where a page of cases in urgency order ended: the last case's priority, deadline (Unix ms; cases without a
+// deadline sort last, as INT64_MAX) and id.
+struct CaseUrgencyKey {
+  std::int64_t priority = 0;
+  std::int64_t due_ms = 0;
+  std::int64_t id = 0;
+};
+
+// Cases, newest id first or most urgent first (priority, then the nearest deadline, then the oldest id).
+// brand_ids must not be empty.
+struct CasePageFilter {
+  std::vector<std::int64_t> brand_ids;
+  std::vector<CaseState> states;             // empty: every state
+  std::optional<int> priority;
+  std::optional<std::int64_t> assignee_id;
+  std::optional<Timestamp> overdue_at;       // only unanswered, unpaused cases whose deadline is before this
+  bool most_urgent_first = false;
+  std::optional<std::int64_t> before_id;     // keyset for newest first
+  std::optional<CaseUrgencyKey> after;       // keyset for most urgent first
+  std::size_t limit = 50;                    // at most 10,000
+};
+
+// The key CasePageFilter::after continues from, for `c`.
+inline CaseUrgencyKey UrgencyKeyOf(const Case& c) {
+  return CaseUrgencyKey{c.priority, c.due_at ? ToUnixMillis(*c.due_at) : INT64_MAX, c.id};
+}
+
+// Alerts newest first. brand_ids must not be empty.
+struct AlertPageFilter {
+  std::vector<std::int64_t> brand_ids;
+  std::optional<std::string> status;        // pending, sent, failed, suppressed
+  std::optional<std::int64_t> before_id;
+  std::size_t limit = 50;                   // at most 10,000
 };
 
 class Store {
@@ -288,7 +336,8 @@ class Store {
   // them: disables it, removes its password and brand roles, revokes its sessions and API tokens. The login
   // stays taken (a new person gets a new login, so history never points at the wrong one). kNotFound.
   [[nodiscard]] virtual Status RemoveUser(std::int64_t user_id, Timestamp now) = 0;
-  // Writes one audit event as given (id assigned): sign-ins, user and token changes.
+  // Writes one audit event as given (id assigned) for a change no other method records: sign-ins, user and
+  // token changes, brand and source configuration from the HTTP API.
   [[nodiscard]] virtual Status RecordAuditEvent(const AuditEvent& event) = 0;
 
   // Stores a new session (id assigned) under `token_hash`, and forgets the user's expired and revoked ones.
@@ -310,6 +359,28 @@ class Store {
   [[nodiscard]] virtual Status TouchApiToken(std::int64_t token_id, Timestamp now) = 0;
   // Revokes the user's token `token_id`; kNotFound when the user has no such token that is not revoked.
   [[nodiscard]] virtual Status RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) = 0;
+
+  // ---- HTTP API lists (daemon/sqlite_store_api.cpp). Each is one query; brand_ids name the brands the
+  // person may see, and nothing of another brand is read. kInvalidArgument for an empty brand list or a limit
+  // above 10,000.
+  [[nodiscard]] virtual Result<std::vector<StoredPost>> ListPostPage(const PostPageFilter& filter) = 0;
+  [[nodiscard]] virtual Result<std::vector<Case>> ListCasePage(const CasePageFilter& filter) = 0;
+  [[nodiscard]] virtual Result<std::vector<Alert>> ListAlertPage(const AlertPageFilter& filter) = 0;
+  // The newest assessment of each of `post_ids` that has one (at most 10,000 ids).
+  [[nodiscard]] virtual Result<std::map<std::int64_t, Assessment>> LatestAssessments(
+      std::span<const std::int64_t> post_ids) = 0;
+  // Unanswered and overdue cases per brand at `now` (brands without any are left out).
+  [[nodiscard]] virtual Result<std::map<std::int64_t, CaseCounts>> CountCasesByBrand(
+      std::span<const std::int64_t> brand_ids, Timestamp now) = 0;
+  // Stored posts per source of the brand (sources without posts are left out).
+  [[nodiscard]] virtual Result<std::map<std::int64_t, std::int64_t>> CountPostsBySource(std::int64_t brand_id) = 0;
+  // Audit events whose subject is one of `subjects`, oldest first (at most 1,000 subjects).
+  [[nodiscard]] virtual Result<std::vector<AuditEvent>> ListAuditEventsOf(std::span<const std::string> subjects) = 0;
+  // The id of the newest audit event of the brands above `after_id` (after_id itself when there is none): a
+  // high-water mark of every change to cases and drafts, since each writes its audit event. Reads only the
+  // events after `after_id` (all of them for 0).
+  [[nodiscard]] virtual Result<std::int64_t> LatestAuditEventId(std::span<const std::int64_t> brand_ids,
+                                                                std::int64_t after_id) = 0;
 };
 
 }  // namespace odziv

@@ -16,20 +16,6 @@ namespace {
 
 using web::json::value;
 
-std::optional<std::string> CheckBrandFields(const Brand& brand) {
-  if (auto bad = CheckSlug(brand.slug)) return bad;
-  if (brand.name.empty() || brand.name.size() > 200) return "--name must be 1 to 200 characters";
-  if (!IsKnownTimeZone(brand.timezone))
-    return fmt::format("time zone '{}' is not known: use an IANA name such as Europe/Sarajevo or UTC", brand.timezone);
-  try {
-    if (!value::parse(brand.settings).is_object()) return "--settings must be a JSON object";
-  } catch (const std::exception&) {
-    return "--settings is not valid JSON";
-  }
-  if (auto bad = CheckBrandSettings(brand.settings, brand.timezone)) return "--settings: " + *bad;
-  return std::nullopt;
-}
-
 void PrintBrandText(std::ostream& out, const Brand& brand, std::int64_t sources, std::int64_t posts) {
   out << fmt::format("{}\n  name:     {}\n  timezone: {}\n  sources:  {}\n  posts:    {}\n  settings: {}\n",
                      brand.slug, brand.name, brand.timezone, sources, posts, brand.settings);

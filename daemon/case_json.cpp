@@ -146,4 +146,59 @@ value SessionUserToJson(const User& user, const std::vector<Brand>& brands) {
   return out;
 }
 
+namespace {
+
+value ApprovalToJson(const DraftApproval& a) {
+  value out = value::object();
+  out["user_id"] = a.user_id ? value::number(*a.user_id) : value::null();
+  out["login"] = value::string(a.actor);
+  out["at"] = value::string(FormatIsoTimestamp(a.at));
+  return out;
+}
+
+}  // namespace
+
+value DraftToJson(const StoredDraft& d) {
+  value out = value::object();
+  out["id"] = value::number(d.id);
+  out["case_id"] = value::number(d.case_id);
+  out["post_id"] = value::number(d.post_id);
+  out["status"] = value::string(std::string(DraftStatusName(d.status)));
+  out["text"] = value::string(d.text);
+  out["language"] = value::string(d.language);
+  out["script"] = value::string(d.script);
+  out["situation"] = value::string(d.situation);
+  out["move_to_private"] = value::boolean(d.move_to_private);
+  value notes = value::array();
+  for (const std::string& n : d.notes) notes[notes.size()] = value::string(n);
+  out["notes"] = notes;
+  out["approvals_required"] = value::number(d.approvals_required);
+  value approvals = value::array();
+  for (const DraftApproval& a : d.approvals) approvals[approvals.size()] = ApprovalToJson(a);
+  out["approvals"] = approvals;
+  out["written_by"] = value::string(d.written_by);
+  out["edited_at"] = d.edited_at ? value::string(FormatIsoTimestamp(*d.edited_at)) : value::null();
+  out["decided_by"] = value::string(d.decided_by);
+  out["decided_at"] = d.decided_at ? value::string(FormatIsoTimestamp(*d.decided_at)) : value::null();
+  out["reject_reason"] = value::string(d.reject_reason);
+  out["platform_refusal"] = value::string(d.platform_refusal);
+  out["created_at"] = value::string(FormatIsoTimestamp(d.created_at));
+  out["version"] = value::number(d.version);
+  return out;
+}
+
+value DeliveryToJson(const Delivery& v) {
+  value out = value::object();
+  out["id"] = value::number(v.id);
+  out["status"] = value::string(std::string(DeliveryStatusName(v.status)));
+  out["attempts"] = value::number(v.attempts);
+  out["next_attempt_at"] = v.next_attempt_at ? value::string(FormatIsoTimestamp(*v.next_attempt_at)) : value::null();
+  out["last_error"] = value::string(v.last_error);
+  out["reply_external_id"] = value::string(v.reply_external_id);
+  out["reply_url"] = value::string(v.reply_url);
+  out["idempotency_key"] = value::string(v.idempotency_key);
+  out["sent_at"] = v.sent_at ? value::string(FormatIsoTimestamp(*v.sent_at)) : value::null();
+  return out;
+}
+
 }  // namespace odziv::daemon

@@ -1,5 +1,6 @@
-// The JSON forms of cases, audit events, alerts and users for the CLI's --json output and the HTTP API
-// (docs/cli.md lists the fields). Kept apart from json_forms.h, which holds brands, sources and posts.
+// The JSON forms of cases, drafts, deliveries, audit events, alerts and users for the CLI's --json output and
+// the HTTP API (docs/cli.md lists the fields). Kept apart from json_forms.h, which holds brands, sources and
+// posts.
 #pragma once
 
 #include <cpprest/json.h>
@@ -11,12 +12,16 @@
 
 #include "core/brand.h"
 #include "core/case.h"
+#include "core/draft.h"
 #include "core/user.h"
 
 namespace odziv::daemon {
 
 // `now` gives time_left_s (negative when overdue; null without a deadline or once answered).
 web::json::value CaseToJson(const Case& c, std::string_view brand_slug, std::string_view assignee_login, Timestamp now);
+// With its approvals and version (the version a decision on it must name).
+web::json::value DraftToJson(const StoredDraft& draft);
+web::json::value DeliveryToJson(const Delivery& delivery);
 web::json::value AuditEventToJson(const AuditEvent& event);
 web::json::value AlertToJson(const Alert& alert);
 // {"id","login","name","email","languages","platforms","brands":{slug: role},"disabled","instance_admin",

@@ -92,7 +92,15 @@ std::vector<std::string> Split(std::string_view path) {
 }  // namespace
 
 void HttpRouter::Add(std::string method, std::string pattern, RouteHandler handler) {
-  routes_.push_back(Route{std::move(method), Split(pattern), std::move(handler)});
+  std::vector<std::string> segments = Split(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+std::vector<HttpRouter::RouteName> HttpRouter::Routes() const {
+  std::vector<RouteName> names;
+  names.reserve(routes_.size());
+  for (const Route& route : routes_) names.push_back(RouteName{route.method, route.pattern});
+  return names;
 }
 
 ServerResponse HttpRouter::Dispatch(ServerRequest request) const {

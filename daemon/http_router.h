@@ -51,9 +51,18 @@ class HttpRouter {
   // A handler that throws becomes a 500 with a generic message (the exception is the handler's bug).
   ServerResponse Dispatch(ServerRequest request) const;
 
+  // Every route added so far, in the order added: its method and pattern as given to Add. For tests that
+  // must cover every route (the brand isolation walk) rather than a hand-written list.
+  struct RouteName {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteName> Routes() const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     RouteHandler handler;
   };

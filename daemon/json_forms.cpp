@@ -4,6 +4,8 @@
 
 #include "core/secret.h"
 #include "daemon/brand_rules.h"
+#include "daemon/cli_store.h"
+#include "platforms/registry.h"
 
 namespace odziv::daemon {
 
@@ -58,6 +60,27 @@ value SourceToJson(const Source& source, std::string_view brand_slug) {
   out["cursor"] = value::string(source.cursor);
   out["last_poll_at"] = OptionalTime(source.last_poll_at);
   out["next_poll_at"] = OptionalTime(source.next_poll_at);
+  return out;
+}
+
+value AssessmentToJson(const Assessment& a) {
+  auto strings = [](const std::vector<std::string>& items) {
+    value out = value::array();
+    for (const std::string& item : items) out[out.size()] = value::string(item);
+    return out;
+  };
+  value out = value::object();
+  out["sentiment"] = value::number(a.sentiment);
+  out["label"] = value::string(SentimentLabelName(a.label));
+  out["confidence"] = value::number(a.confidence);
+  out["language"] = value::string(a.language);
+  out["script"] = value::string(a.script);
+  out["topics"] = strings(a.topics);
+  out["intents"] = strings(a.intents);
+  out["urgency"] = value::number(a.urgency);
+  out["priority"] = value::number(a.priority);
+  out["reasons"] = strings(a.reasons);
+  out["model_version"] = value::string(a.model_version);
   return out;
 }
 
@@ -177,6 +200,32 @@ std::optional<std::string> CheckSourceSettings(const Source& source) {
           source.name, key);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> CheckBrandFields(const Brand& brand) {
+  if (auto bad = CheckSlug(brand.slug)) return bad;
+  if (brand.name.empty() || brand.name.size() > 200) return "name must be 1 to 200 characters";
+  if (!IsKnownTimeZone(brand.timezone))
+    return fmt::format("time zone '{}' is not known: use an IANA name such as Europe/Sarajevo or UTC", brand.timezone);
+  try {
+    if (!value::parse(brand.settings).is_object()) return "settings must be a JSON object";
+  } catch (const std::exception&) {
+    return "settings is not valid JSON";
+  }
+  if (auto bad = CheckBrandSettings(brand.settings, brand.timezone)) return "settings: " + *bad;
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckSourceFields(const Source& source) {
+  if (auto bad = CheckSourceName(source.name)) return bad;
+  if (platforms::FindPlatform(source.platform) == nullptr) {
+    std::string known;
+    for (const auto& info : platforms::Platforms()) known += (known.empty() ? "" : ", ") + std::string(info.name);
+    return fmt::format("unknown platform '{}' (known: {})", source.platform, known);
+  }
+  if (source.poll_interval && (source.poll_interval->count() < 1 || source.poll_interval->count() > 86400))
+    return "the poll interval must be 1 to 86400 seconds";
+  return CheckSourceSettings(source);
 }
 
 }  // namespace odziv::daemon

@@ -16,6 +16,9 @@ web::json::value SourceConfigToJson(const Source& source);
 // Configuration and poll state (for list/show).
 web::json::value SourceToJson(const Source& source, std::string_view brand_slug);
 web::json::value PostToJson(const StoredPost& post);
+// sentiment, label (neg/neu/pos), confidence, language, script, topics, intents, urgency, priority, reasons,
+// model_version.
+web::json::value AssessmentToJson(const Assessment& assessment);
 
 // Reads a brand as written by BrandToJson/export: slug, name, timezone, settings (an object).
 // kInvalidArgument names the field and what is wrong with it.
@@ -26,5 +29,13 @@ Result<Source> SourceFromJson(const web::json::value& json);
 // Settings whose names say they hold a credential ("token", "*_secret", "password" …) must hold a
 // reference (env:NAME, file:…), never the secret: nullopt when fine, else the message.
 std::optional<std::string> CheckSourceSettings(const Source& source);
+
+// The checks of `odziv brand add|update` and the HTTP API on a whole brand: slug, name (1–200 characters),
+// a known IANA time zone, settings a JSON object that every settings reader accepts (brand_rules,
+// alert_rules, approval_rules, brand_drafter). nullopt when fine, else the message, which names the field.
+std::optional<std::string> CheckBrandFields(const Brand& brand);
+// The checks of `odziv source add|update` and the HTTP API on a source's configuration: name, a known
+// platform, poll interval 1–86400 s, credentials only as references. nullopt when fine, else the message.
+std::optional<std::string> CheckSourceFields(const Source& source);
 
 }  // namespace odziv::daemon

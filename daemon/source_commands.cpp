@@ -33,15 +33,6 @@ std::optional<std::string> ApplySettings(const std::vector<std::string>& words, 
   return std::nullopt;
 }
 
-std::optional<std::string> CheckSourceFields(const Source& source) {
-  if (auto bad = CheckSourceName(source.name)) return bad;
-  if (platforms::FindPlatform(source.platform) == nullptr)
-    return fmt::format("unknown platform '{}' (known: {})", source.platform, KnownPlatforms());
-  if (source.poll_interval && (source.poll_interval->count() < 1 || source.poll_interval->count() > 86400))
-    return "--interval must be 1 to 86400 seconds";
-  return CheckSourceSettings(source);
-}
-
 std::string FormatOptionalTime(const std::optional<Timestamp>& t) { return t ? FormatIsoTimestamp(*t) : "-"; }
 
 int Add(CommandIo& io) {

@@ -1,5 +1,6 @@
 // The row-level helpers that SqliteStore's source files share: running a statement and reading its rows,
-// JSON array columns, and reading cases. Internal to the SQLite store; nothing else includes it.
+// JSON array columns, and reading cases, posts, assessments and alerts. Internal to the SQLite store; nothing
+// else includes it.
 #pragma once
 
 #include <fmt/format.h>
@@ -11,9 +12,11 @@
 #include <variant>
 #include <vector>
 
+#include "core/assessment.h"
 #include "core/case.h"
 #include "core/user.h"
 #include "core/error.h"
+#include "core/store.h"
 #include "daemon/sqlite_statement.h"
 
 namespace odziv::daemon::sqlite_rows {
@@ -105,5 +108,21 @@ inline constexpr std::string_view kUserColumns =
 // A row selected with kUserColumns, without its brand roles; LoadBrandRoles adds them.
 Result<User> ReadUserRow(const SqliteStatement& row);
 Status LoadBrandRoles(sqlite3* db, User& user);
+
+inline constexpr std::string_view kPostColumns =
+    "id, brand_id, source_id, platform, external_id, kind, thread_id, parent_id, author_id, author_handle, "
+    "author_name, author_reach, text, language, rating, url, created_at, edited_at, deleted_at, likes, "
+    "replies, shares, views, from_brand, fetched_at, updated_at, revision";
+// A row selected with kPostColumns, in that order.
+Result<StoredPost> ReadPost(const SqliteStatement& row);
+
+inline constexpr std::string_view kAssessmentColumns =
+    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
+// kAssessmentColumns read from column `first` on.
+Result<Assessment> ReadAssessment(const SqliteStatement& row, int first);
+
+inline constexpr std::string_view kAlertColumns =
+    "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at, attempts, last_error";
+Alert ReadAlert(const SqliteStatement& row);
 
 }  // namespace odziv::daemon::sqlite_rows

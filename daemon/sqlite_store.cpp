@@ -99,40 +99,6 @@ Result<Source> ReadSource(const SqliteStatement& row) {
   return source;
 }
 
-constexpr std::string_view kPostColumns =
-    "id, brand_id, source_id, platform, external_id, kind, thread_id, parent_id, author_id, author_handle, "
-    "author_name, author_reach, text, language, rating, url, created_at, edited_at, deleted_at, likes, "
-    "replies, shares, views, from_brand, fetched_at, updated_at, revision";
-
-Result<StoredPost> ReadPost(const SqliteStatement& row) {
-  StoredPost stored;
-  stored.id = row.Int(0);
-  stored.brand_id = row.Int(1);
-  stored.source_id = row.OptionalInt(2).value_or(0);  // NULL once the source is removed
-  Post& post = stored.post;
-  post.platform = row.Text(3);
-  post.external_id = row.Text(4);
-  auto kind = ParsePostKind(row.Text(5));
-  if (!kind) return Fail(ErrorCode::kMalformed, fmt::format("post {} has an unknown kind", stored.id));
-  post.kind = *kind;
-  post.thread_id = row.Text(6);
-  post.parent_id = row.Text(7);
-  post.author = Author{row.Text(8), row.Text(9), row.Text(10), row.Int(11)};
-  post.text = row.Text(12);
-  post.language = row.Text(13);
-  if (auto rating = row.OptionalInt(14)) post.rating = static_cast<int>(*rating);
-  post.url = row.Text(15);
-  post.created_at = row.Time(16);
-  post.edited_at = row.OptionalTime(17);
-  post.deleted_at = row.OptionalTime(18);
-  post.metrics = PostMetrics{row.Int(19), row.Int(20), row.Int(21), row.Int(22)};
-  post.from_brand = row.Int(23) != 0;
-  stored.fetched_at = row.Time(24);
-  stored.updated_at = row.Time(25);
-  stored.revision = static_cast<int>(row.Int(26));
-  return stored;
-}
-
 Result<Brand> LoadBrandBySlug(sqlite3* db, std::string_view slug) {
   auto stmt = Query(db, fmt::format("SELECT {} FROM brands WHERE slug = ?", kBrandColumns), slug);
   if (!stmt) return Fail(stmt.error());
@@ -351,6 +317,39 @@ Result<IngestReport> IngestPosts(sqlite3* db, IngestStatements& statements, std:
 }
 
 }  // namespace
+
+namespace sqlite_rows {
+
+Result<StoredPost> ReadPost(const SqliteStatement& row) {
+  StoredPost stored;
+  stored.id = row.Int(0);
+  stored.brand_id = row.Int(1);
+  stored.source_id = row.OptionalInt(2).value_or(0);  // NULL once the source is removed
+  Post& post = stored.post;
+  post.platform = row.Text(3);
+  post.external_id = row.Text(4);
+  auto kind = ParsePostKind(row.Text(5));
+  if (!kind) return Fail(ErrorCode::kMalformed, fmt::format("post {} has an unknown kind", stored.id));
+  post.kind = *kind;
+  post.thread_id = row.Text(6);
+  post.parent_id = row.Text(7);
+  post.author = Author{row.Text(8), row.Text(9), row.Text(10), row.Int(11)};
+  post.text = row.Text(12);
+  post.language = row.Text(13);
+  if (auto rating = row.OptionalInt(14)) post.rating = static_cast<int>(*rating);
+  post.url = row.Text(15);
+  post.created_at = row.Time(16);
+  post.edited_at = row.OptionalTime(17);
+  post.deleted_at = row.OptionalTime(18);
+  post.metrics = PostMetrics{row.Int(19), row.Int(20), row.Int(21), row.Int(22)};
+  post.from_brand = row.Int(23) != 0;
+  stored.fetched_at = row.Time(24);
+  stored.updated_at = row.Time(25);
+  stored.revision = static_cast<int>(row.Int(26));
+  return stored;
+}
+
+}  // namespace sqlite_rows
 
 // ---- Opening.
 
@@ -788,16 +787,6 @@ Result<Case> LoadCase(sqlite3* db, std::int64_t id) {
   return ReadOne<Case>(*stmt, ReadCase, fmt::format("no case with id {}", id));
 }
 
-}  // namespace odziv::daemon::sqlite_rows
-
-namespace odziv::daemon {
-namespace {
-
-using namespace sqlite_rows;
-
-constexpr std::string_view kAssessmentColumns =
-    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
-
 Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
   Assessment a;
   a.sentiment = row.Real(first);
@@ -821,6 +810,13 @@ Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
   a.model_version = row.Text(first + 10);
   return a;
 }
+
+}  // namespace odziv::daemon::sqlite_rows
+
+namespace odziv::daemon {
+namespace {
+
+using namespace sqlite_rows;
 
 // The audit event, joined posts and alerts of one change to case `c`.
 Status ApplyCaseChange(sqlite3* db, const Case& c, const CaseChange& change, Timestamp now) {
@@ -1089,14 +1085,12 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(std::string_view su
   });
 }
 
-namespace {
-constexpr std::string_view kAlertColumns =
-    "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at, attempts, last_error";
+namespace sqlite_rows {
 Alert ReadAlert(const SqliteStatement& row) {
   return Alert{row.Int(0),  row.Int(1),  row.OptionalInt(2), row.Text(3), row.Text(4), row.Text(5),
                row.Text(6), row.Text(7), row.Time(8),        static_cast<int>(row.Int(9)), row.Text(10)};
 }
-}  // namespace
+}  // namespace sqlite_rows
 
 Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> case_id) {
   std::lock_guard lock(mu_);

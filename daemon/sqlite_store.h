@@ -158,6 +158,19 @@ class SqliteStore final : public Store {
   [[nodiscard]] Status TouchApiToken(std::int64_t token_id, Timestamp now) override;
   [[nodiscard]] Status RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) override;
 
+  // HTTP API lists (sqlite_store_api.cpp).
+  [[nodiscard]] Result<std::vector<StoredPost>> ListPostPage(const PostPageFilter& filter) override;
+  [[nodiscard]] Result<std::vector<Case>> ListCasePage(const CasePageFilter& filter) override;
+  [[nodiscard]] Result<std::vector<Alert>> ListAlertPage(const AlertPageFilter& filter) override;
+  [[nodiscard]] Result<std::map<std::int64_t, Assessment>> LatestAssessments(
+      std::span<const std::int64_t> post_ids) override;
+  [[nodiscard]] Result<std::map<std::int64_t, CaseCounts>> CountCasesByBrand(std::span<const std::int64_t> brand_ids,
+                                                                            Timestamp now) override;
+  [[nodiscard]] Result<std::map<std::int64_t, std::int64_t>> CountPostsBySource(std::int64_t brand_id) override;
+  [[nodiscard]] Result<std::vector<AuditEvent>> ListAuditEventsOf(std::span<const std::string> subjects) override;
+  [[nodiscard]] Result<std::int64_t> LatestAuditEventId(std::span<const std::int64_t> brand_ids,
+                                                        std::int64_t after_id) override;
+
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
 

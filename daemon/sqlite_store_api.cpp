@@ -1,0 +1,262 @@
+// SqliteStore: the HTTP API's lists (core/store.h, "HTTP API lists"). Every query is limited to the brands
+// it is given, pages by a keyset (never OFFSET), and is put together from fixed pieces with every value bound.
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "daemon/sqlite_rows.h"
+#include "daemon/sqlite_statement.h"
+#include "daemon/sqlite_store.h"
+
+namespace odziv::daemon {
+namespace {
+
+using namespace sqlite_rows;
+
+// "?, ?, ?" for `n` parameters.
+std::string Placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+// " AND <column> IN (?, …)" with the ids appended to `params`.
+std::string InIds(std::string_view column, std::span<const std::int64_t> ids, std::vector<SqlValue>& params) {
+  for (std::int64_t id : ids) params.emplace_back(id);
+  return fmt::format(" AND {} IN ({})", column, Placeholders(ids.size()));
+}
+
+// Up to this many brands, a newest-first list reads each brand's page on its own and merges them; beyond, it
+// walks the table in id order. 50: a person's brands at an agency; SQLite allows 500 branches.
+constexpr std::size_t kMaxBrandBranches = 50;
+
+Status CheckPage(std::span<const std::int64_t> brand_ids, std::size_t limit, std::string_view what) {
+  if (brand_ids.empty()) return Fail(ErrorCode::kInvalidArgument, fmt::format("listing {} needs brands", what));
+  if (limit < 1 || limit > kMaxListLimit)
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} can be listed 1 to {} at a time, not {}", what, kMaxListLimit, limit));
+  return {};
+}
+
+
+// The rows of `table` (`columns`) of `brand_ids` that pass `where` (" AND …" with `where_params`), newest id
+// first, at most `limit`. Up to kMaxBrandBranches brands, each brand's page is read on its own through the
+// table's (brand_id, id) index where there is one, and the pages are merged: a page costs the same however
+// many rows the brands have. Beyond, the newest ids are walked and other brands skipped ("+brand_id" keeps
+// SQLite on the primary key), which is cheap when the brands are most of the instance.
+std::string NewestFirst(std::string_view table, std::string_view columns, std::span<const std::int64_t> brand_ids,
+                        const std::string& where, const std::vector<SqlValue>& where_params, std::size_t limit,
+                        std::vector<SqlValue>& params) {
+  const auto n = static_cast<std::int64_t>(limit);
+  std::string sql;
+  if (brand_ids.size() <= kMaxBrandBranches) {
+    for (std::int64_t brand : brand_ids) {
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += fmt::format("SELECT * FROM (SELECT {} FROM {} WHERE brand_id = ?{} ORDER BY id DESC LIMIT ?)", columns,
+                         table, where);
+      params.emplace_back(brand);
+      params.insert(params.end(), where_params.begin(), where_params.end());
+      params.emplace_back(n);
+    }
+  } else {
+    sql = fmt::format("SELECT {} FROM {} WHERE 1{}{}", columns, table, InIds("+brand_id", brand_ids, params), where);
+    params.insert(params.end(), where_params.begin(), where_params.end());
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(n);
+  return sql;
+}
+
+}  // namespace
+
+Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& filter) {
+  if (auto ok = CheckPage(filter.brand_ids, filter.limit, "posts"); !ok) return Fail(ok.error());
+  // The filters other than the brand, the same for every brand.
+  std::string where;
+  std::vector<SqlValue> where_params;
+  if (filter.platform) {
+    where += " AND platform = ?";
+    where_params.emplace_back(*filter.platform);
+  }
+  if (filter.since) {
+    where += " AND created_at >= ?";
+    where_params.emplace_back(ToUnixMillis(*filter.since));
+  }
+  if (filter.label) {
+    // The newest assessment decides, as everywhere else.
+    where += " AND (SELECT label FROM assessments WHERE assessments.post_id = posts.id ORDER BY id DESC LIMIT 1) = ?";
+    where_params.emplace_back(std::string(SentimentLabelName(*filter.label)));
+  }
+  if (filter.before_id) {
+    where += " AND id < ?";
+    where_params.emplace_back(*filter.before_id);
+  }
+  std::vector<SqlValue> params;
+  const std::string sql =
+      NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<StoredPost>(*stmt, ReadPost);
+}
+
+Result<std::vector<Case>> SqliteStore::ListCasePage(const CasePageFilter& filter) {
+  if (auto ok = CheckPage(filter.brand_ids, filter.limit, "cases"); !ok) return Fail(ok.error());
+  std::string where;
+  std::vector<SqlValue> where_params;
+  if (!filter.states.empty()) {
+    where += fmt::format(" AND status IN ({})", Placeholders(filter.states.size()));
+    for (CaseState state : filter.states) where_params.emplace_back(std::string(CaseStateName(state)));
+  }
+  if (filter.priority) {
+    where += " AND priority = ?";
+    where_params.emplace_back(static_cast<std::int64_t>(*filter.priority));
+  }
+  if (filter.assignee_id) {
+    where += " AND assignee_id = ?";
+    where_params.emplace_back(*filter.assignee_id);
+  }
+  if (filter.overdue_at) {
+    where += " AND status IN ('open', 'awaiting_approval', 'replied') AND paused_at IS NULL AND sla_due_at < ?";
+    where_params.emplace_back(ToUnixMillis(*filter.overdue_at));
+  }
+  std::vector<SqlValue> params;
+  std::string sql;
+  if (filter.most_urgent_first) {
+    // A case without a deadline sorts after every case with one.
+    constexpr std::string_view kDue = "coalesce(sla_due_at, 9223372036854775807)";
+    if (filter.after) {
+      where += fmt::format(" AND (priority, {}, id) > (?, ?, ?)", kDue);
+      where_params.emplace_back(filter.after->priority);
+      where_params.emplace_back(filter.after->due_ms);
+      where_params.emplace_back(filter.after->id);
+    }
+    sql = fmt::format("SELECT {} FROM cases WHERE 1{}{} ORDER BY priority, {}, id LIMIT ?", kCaseColumns,
+                      InIds("brand_id", filter.brand_ids, params), where, kDue);
+    params.insert(params.end(), where_params.begin(), where_params.end());
+    params.emplace_back(static_cast<std::int64_t>(filter.limit));
+  } else {
+    if (filter.before_id) {
+      where += " AND id < ?";
+      where_params.emplace_back(*filter.before_id);
+    }
+    sql = NewestFirst("cases", kCaseColumns, filter.brand_ids, where, where_params, filter.limit, params);
+  }
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Case>(*stmt, ReadCase);
+}
+
+Result<std::vector<Alert>> SqliteStore::ListAlertPage(const AlertPageFilter& filter) {
+  if (auto ok = CheckPage(filter.brand_ids, filter.limit, "alerts"); !ok) return Fail(ok.error());
+  std::string where;
+  std::vector<SqlValue> where_params;
+  if (filter.status) {
+    where += " AND status = ?";
+    where_params.emplace_back(*filter.status);
+  }
+  if (filter.before_id) {
+    where += " AND id < ?";
+    where_params.emplace_back(*filter.before_id);
+  }
+  std::vector<SqlValue> params;
+  const std::string sql =
+      NewestFirst("alerts", kAlertColumns, filter.brand_ids, where, where_params, filter.limit, params);
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<Alert>(*stmt, ReadAlert);
+}
+
+Result<std::map<std::int64_t, Assessment>> SqliteStore::LatestAssessments(std::span<const std::int64_t> post_ids) {
+  std::map<std::int64_t, Assessment> out;
+  if (post_ids.empty()) return out;
+  if (post_ids.size() > kMaxListLimit)
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("at most {} posts at once", kMaxListLimit));
+  std::vector<SqlValue> params;
+  std::string sql = fmt::format(
+      "SELECT post_id, {} FROM assessments WHERE id IN (SELECT max(id) FROM assessments WHERE 1{} GROUP BY post_id)",
+      kAssessmentColumns, InIds("post_id", post_ids, params));
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    auto assessment = ReadAssessment(*stmt, 1);
+    if (!assessment) return Fail(assessment.error());
+    out.emplace(stmt->Int(0), std::move(*assessment));
+  }
+}
+
+Result<std::map<std::int64_t, CaseCounts>> SqliteStore::CountCasesByBrand(std::span<const std::int64_t> brand_ids,
+                                                                         Timestamp now) {
+  std::map<std::int64_t, CaseCounts> out;
+  if (brand_ids.empty()) return out;
+  std::vector<SqlValue> params{ToUnixMillis(now)};
+  std::string sql =
+      "SELECT brand_id, count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
+      "WHERE status IN ('open', 'awaiting_approval', 'replied')" +
+      InIds("brand_id", brand_ids, params) + " GROUP BY brand_id";
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    out[stmt->Int(0)] = CaseCounts{stmt->Int(1), stmt->Int(2)};
+  }
+}
+
+Result<std::map<std::int64_t, std::int64_t>> SqliteStore::CountPostsBySource(std::int64_t brand_id) {
+  std::lock_guard lock(mu_);
+  auto stmt = Query(db_,
+                    "SELECT source_id, count(*) FROM posts WHERE brand_id = ? AND source_id IS NOT NULL "
+                    "GROUP BY source_id",
+                    brand_id);
+  if (!stmt) return Fail(stmt.error());
+  std::map<std::int64_t, std::int64_t> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    out[stmt->Int(0)] = stmt->Int(1);
+  }
+}
+
+Result<std::vector<AuditEvent>> SqliteStore::ListAuditEventsOf(std::span<const std::string> subjects) {
+  if (subjects.empty()) return std::vector<AuditEvent>();
+  if (subjects.size() > 1000) return Fail(ErrorCode::kInvalidArgument, "at most 1000 subjects at once");
+  std::vector<SqlValue> params(subjects.begin(), subjects.end());
+  const std::string sql = fmt::format(
+      "SELECT id, at, user_id, actor, brand_id, action, subject, details FROM audit_events "
+      "WHERE subject IN ({}) ORDER BY id",
+      Placeholders(subjects.size()));
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  return ReadAll<AuditEvent>(*stmt, [](const SqliteStatement& row) {
+    return AuditEvent{row.Int(0),         row.Time(1), row.OptionalInt(2), row.Text(3),
+                      row.OptionalInt(4), row.Text(5), row.Text(6),        row.Text(7)};
+  });
+}
+
+Result<std::int64_t> SqliteStore::LatestAuditEventId(std::span<const std::int64_t> brand_ids, std::int64_t after_id) {
+  if (brand_ids.empty()) return after_id;
+  std::vector<SqlValue> params{after_id};
+  // Walks the primary key down from the newest event and stops at the first of these brands: cheap for
+  // brands with recent changes, and bounded by `after_id` for the web app's polls. ("+brand_id" keeps SQLite
+  // from reading every event of the brands through their index instead.)
+  std::string sql = "SELECT id FROM audit_events WHERE id > ?" + InIds("+brand_id", brand_ids, params) +
+                    " ORDER BY id DESC LIMIT 1";
+  std::lock_guard lock(mu_);
+  auto stmt = QueryWith(db_, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error());
+  return *row ? stmt->Int(0) : after_id;
+}
+
+}  // namespace odziv::daemon
