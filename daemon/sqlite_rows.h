@@ -11,8 +11,11 @@
 #include <variant>
 #include <vector>
 
+#include "core/assessment.h"
 #include "core/case.h"
+#include "core/draft.h"
 #include "core/error.h"
+#include "core/store.h"
 #include "daemon/sqlite_statement.h"
 
 namespace odziv::daemon::sqlite_rows {
@@ -98,5 +101,27 @@ inline constexpr std::string_view kCaseColumns =
 Result<Case> ReadCase(const SqliteStatement& row);
 Result<Case> LoadCase(sqlite3* db, std::int64_t id);  // kNotFound
 std::string_view CloseReasonColumn(const Case& c);
+
+inline constexpr std::string_view kPostColumns =
+    "id, brand_id, source_id, platform, external_id, kind, thread_id, parent_id, author_id, author_handle, "
+    "author_name, author_reach, text, language, rating, url, created_at, edited_at, deleted_at, likes, "
+    "replies, shares, views, from_brand, fetched_at, updated_at, revision";
+// A row selected with kPostColumns, in that order.
+Result<StoredPost> ReadPost(const SqliteStatement& row);
+
+inline constexpr std::string_view kAssessmentColumns =
+    "sentiment, label, confidence, language, script, topics, intents, urgency, priority, reasons, model_version";
+// kAssessmentColumns starting at column `first`.
+Result<Assessment> ReadAssessment(const SqliteStatement& row, int first);
+
+// Drafts are read joined to their case, which holds their brand.
+inline constexpr std::string_view kDraftColumns =
+    "d.id, d.case_id, c.brand_id, d.post_id, d.text, d.language, d.script, d.template, d.move_to_private, d.notes, "
+    "d.status, d.approvals_required, d.approvals, d.written_by, d.edited_at, d.decided_by_actor, d.decided_at, "
+    "d.reject_reason, d.platform_refusal, d.created_at, d.version";
+inline constexpr int kDraftColumnCount = 21;
+inline constexpr std::string_view kDraftFrom = "drafts d JOIN cases c ON c.id = d.case_id";
+// A row selected with kDraftColumns, in that order (sqlite_store_drafts.cpp).
+Result<StoredDraft> ReadDraft(const SqliteStatement& row);
 
 }  // namespace odziv::daemon::sqlite_rows

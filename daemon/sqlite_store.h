@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
 
   // PRAGMA quick_check: kMalformed naming the first problem SQLite finds.
   [[nodiscard]] Status CheckIntegrity();
+  // The query plan of one approval queue page (EXPLAIN QUERY PLAN, one line per step), so that tests can
+  // check that pages are read in index order.
+  [[nodiscard]] Result<std::vector<std::string>> QueuePlan(const QueueFilter& filter);
 
   [[nodiscard]] Result<int> SchemaVersion() override;
 
@@ -139,6 +142,11 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::optional<Alert>> LatestAlert(std::int64_t brand_id, std::string_view kind) override;
   [[nodiscard]] Result<std::vector<IngestReport>> IngestPushed(std::span<const PushedPosts> pushes,
                                                                Timestamp now) override;
+
+  // The approval queue page (sqlite_store_queue.cpp).
+  [[nodiscard]] Result<QueuePage> ListQueue(const QueueFilter& filter) override;
+  // Dashboard statistics (sqlite_store_stats.cpp).
+  [[nodiscard]] Result<Dashboard> DashboardStatistics(const DashboardQuery& query) override;
 
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
