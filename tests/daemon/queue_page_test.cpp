@@ -123,7 +123,8 @@ struct QueueFixture {
     filter.brand_ids = std::move(brand_ids);
     filter.limit = 10000;
     std::vector<std::int64_t> ids;
-    for (const StoredDraft& d : store->ListDrafts(filter).value()) ids.push_back(d.id);
+    const std::vector<StoredDraft> drafts = store->ListDrafts(filter).value();
+    for (const StoredDraft& d : drafts) ids.push_back(d.id);
     return ids;
   }
 
