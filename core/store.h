@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -172,6 +173,15 @@ struct Dashboard {
   std::vector<DashboardTopic> topics;  // most frequent first, then by name
   std::int64_t open_cases = 0;         // unanswered now (open, awaiting approval, replied)
   std::int64_t overdue_cases = 0;      // of those, past their deadline and not paused
+};
+
+// Instance-wide totals for /metrics: a few labels each, never one per brand.
+struct OperationsCounts {
+  std::int64_t open_cases = 0;     // unanswered now (open, awaiting approval, replied)
+  std::int64_t overdue_cases = 0;  // of those, past their deadline and not paused
+  std::int64_t sla_missed = 0;     // cases whose deadline passed before their first response, ever
+  std::map<std::string, std::int64_t> deliveries;  // reply outbox rows by status ("sent", "failed" …)
+  std::map<std::string, std::int64_t> alerts;      // alert outbox rows by status ("sent", "failed" …)
 };
 
 class Store {
@@ -361,6 +371,12 @@ class Store {
   // ---- Dashboard statistics, read with a few grouped queries in one read transaction, whatever the number
   // of buckets. kInvalidArgument for no brands or fewer than two bounds.
   [[nodiscard]] virtual Result<Dashboard> DashboardStatistics(const DashboardQuery& query) = 0;
+
+  // ---- Operations (/metrics, /healthz).
+  [[nodiscard]] virtual Result<OperationsCounts> CountOperations(Timestamp now) = 0;
+  // Takes the write lock and lets it go without changing anything: kReadOnly when the database cannot be
+  // written, kBusy when another process holds the lock past the busy timeout.
+  [[nodiscard]] virtual Status CheckWritable() = 0;
 };
 
 }  // namespace odziv

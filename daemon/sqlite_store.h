@@ -147,6 +147,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<QueuePage> ListQueue(const QueueFilter& filter) override;
   // Dashboard statistics (sqlite_store_stats.cpp).
   [[nodiscard]] Result<Dashboard> DashboardStatistics(const DashboardQuery& query) override;
+  [[nodiscard]] Result<OperationsCounts> CountOperations(Timestamp now) override;
+  [[nodiscard]] Status CheckWritable() override;
 
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}

@@ -179,4 +179,47 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
   return out;
 }
 
+Result<OperationsCounts> SqliteStore::CountOperations(Timestamp now) {
+  OperationsCounts out;
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  auto open = Query(db_,
+                    "SELECT count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
+                    "WHERE status IN ('open', 'awaiting_approval', 'replied')",
+                    now);
+  if (!open) return Fail(open.error());
+  if (auto row = open->Step(); !row) return Fail(row.error());
+  out.open_cases = open->Int(0);
+  out.overdue_cases = open->Int(1);
+  auto missed = QueryInt(db_,
+                         fmt::format("SELECT count(*) FROM cases c WHERE c.sla_due_at <= ? AND ({0} IS NULL OR {0} > "
+                                     "c.sla_due_at) AND NOT ({0} IS NULL AND ((c.closed_at IS NOT NULL AND "
+                                     "c.closed_at <= c.sla_due_at) OR c.paused_at IS NOT NULL))",
+                                     kAnsweredAt),
+                         now);
+  if (!missed) return Fail(missed.error());
+  out.sla_missed = *missed;
+  for (auto [table, into] : {std::pair{"deliveries", &out.deliveries}, std::pair{"alerts", &out.alerts}}) {
+    auto stmt = Query(db_, fmt::format("SELECT status, count(*) FROM {} GROUP BY status", table));
+    if (!stmt) return Fail(stmt.error());
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row) return Fail(row.error());
+      if (!*row) break;
+      (*into)[stmt->Text(0)] = stmt->Int(1);
+    }
+  }
+  return out;
+}
+
+Status SqliteStore::CheckWritable() {
+  std::lock_guard lock(mu_);
+  if (sqlite3_db_readonly(db_, "main") == 1)
+    return Fail(ErrorCode::kReadOnly, fmt::format("database {} is open read-only", SqlitePath(db_)));
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  return {};  // the guard rolls the empty transaction back
+}
+
 }  // namespace odziv::daemon
