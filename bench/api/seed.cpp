@@ -164,5 +164,38 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("seeded %ld open cases with pending drafts across %ld brands in %.1f s\n", cases, brands, seconds);
+
+  // The page the API reads, timed in this process: one query (Store::ListQueue) against what the approval
+  // queue did before it, one query for the drafts and then the case, post, assessment and brand of each.
+  daemon::SqliteStoreOptions options;
+  options.path = path;
+  auto store = daemon::SqliteStore::Open(options);
+  if (!store) return 1;
+  constexpr int kRounds = 50;
+  auto time_per_page = [&](auto&& read) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRounds; ++i) read();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / kRounds;
+  };
+  const double one_query = time_per_page([&] {
+    QueueFilter filter;
+    filter.limit = 50;
+    if (!(*store)->ListQueue(filter)) std::exit(1);
+  });
+  const double per_item = time_per_page([&] {
+    DraftFilter filter;
+    filter.statuses = {DraftStatus::kPending};
+    filter.most_urgent_first = true;
+    filter.limit = 50;
+    auto drafts = (*store)->ListDrafts(filter);
+    if (!drafts) std::exit(1);
+    for (const StoredDraft& d : *drafts) {
+      if (!(*store)->GetCase(d.case_id) || !(*store)->GetPost(d.post_id) || !(*store)->GetBrandById(d.brand_id))
+        std::exit(1);
+      (void)(*store)->GetAssessment(d.post_id);
+    }
+  });
+  std::printf("a queue page of 50: %.2f ms in one query, %.2f ms with a query per draft (%.1fx)\n", one_query,
+              per_item, per_item / one_query);
   return 0;
 }
