@@ -359,6 +359,8 @@ BEGIN DELETE FROM queue_order WHERE draft_id = OLD.id; END;
 CREATE INDEX cases_by_brand_opened ON cases (brand_id, opened_at);
 CREATE INDEX cases_by_brand_answered ON cases (brand_id, coalesce(replied_at, confirmed_at));
 CREATE INDEX cases_by_brand_due ON cases (brand_id, sla_due_at);
+-- Cases waiting for an answer, open and overdue (/metrics, statistics), counted from the index alone.
+CREATE INDEX cases_unanswered ON cases (status, brand_id, sla_due_at, paused_at);
 
 CREATE TRIGGER cases_reordered AFTER UPDATE OF priority, sla_due_at ON cases
 WHEN OLD.priority IS NOT NEW.priority OR OLD.sla_due_at IS NOT NEW.sla_due_at

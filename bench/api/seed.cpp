@@ -1,5 +1,5 @@
 // bench/api/seed: fills an odziv database with an agency's busy approval queue for the API benchmark: BRANDS
-// brands, each with one source, and CASES open cases in all, each with its judged post and one pending draft.
+// brands, each with one source (paused: the daemon polls nothing), and CASES open cases in all, each with its judged post and one pending draft.
 // The schema comes from odziv's own migrations (SqliteStore::Open); the rows are written with plain INSERTs
 // in one transaction, so that 100,000 cases take seconds. The queue's order rows are written by the schema's
 // own triggers, as in production.
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> brand_ids, source_ids;
   {
     Statement brand(db, "INSERT INTO brands (slug, name, timezone, created_at) VALUES (?, ?, 'Europe/Sarajevo', ?)");
-    Statement source(db, "INSERT INTO sources (brand_id, name, platform, created_at) VALUES (?, ?, 'x', ?)");
+    Statement source(db, "INSERT INTO sources (brand_id, name, platform, paused, created_at) VALUES (?, ?, 'x', 1, ?)");
     for (long b = 0; b < brands; ++b) {
       brand_ids.push_back(
           brand.Text(1, fmt::format("brand{}", b)).Text(2, fmt::format("Brand {}", b)).Int(3, now).Run("brand"));
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
                       "INSERT INTO cases (brand_id, status, priority, opened_at, sla_due_at, updated_at, platform, "
                       "thread_id, author_id, author_handle, language, first_post_id, sla_policy, sla_started_at, "
                       "sla_budget_ms, last_post_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4, 'x', ?6, ?7, ?8, 'bs', ?9, "
-                      "'standard', ?4, 14400000, ?4)");
+                      "'standard', ?10, ?5 - ?10, ?4)");
   Statement case_post(db, "INSERT INTO case_posts (case_id, post_id, added_at) VALUES (?, ?, ?)");
   Statement draft(db,
                   "INSERT INTO drafts (case_id, post_id, text, language, script, template, status, created_at) "
@@ -140,15 +140,18 @@ int main(int argc, char** argv) {
         .Text(5, "[\"late delivery\",\"no answer by mail\"]")
         .Int(6, created)
         .Run("assessment");
+    // Deadlines days ahead: the daemon's SLA watchdog has nothing to escalate while the benchmark runs.
+    const std::int64_t due = now + static_cast<std::int64_t>(2 * 86400 + rng() % (5 * 86400)) * 1000;
     const std::int64_t case_id = open_case.Int(1, brand_ids[b])
                                      .Text(2, "awaiting_approval")
                                      .Int(3, priority)
                                      .Int(4, created)
-                                     .Int(5, created + 4 * 3600 * 1000)
+                                     .Int(5, due)
                                      .Text(6, id)
                                      .Text(7, author)
                                      .Text(8, "@" + author)
                                      .Int(9, post_id)
+                                     .Int(10, now)  // the SLA clock starts now: no escalation is due
                                      .Run("case");
     case_post.Int(1, case_id).Int(2, post_id).Int(3, created).Run("case post");
     draft.Int(1, case_id)
