@@ -138,6 +138,97 @@ struct AlertPageFilter {
   std::optional<std::string> status;        // pending, sent, failed, suppressed
   std::optional<std::int64_t> before_id;
   std::size_t limit = 50;                   // at most 10,000
+
+// ---- The approval queue, one page per query.
+
+// The place of a pending draft in the approval queue, which is ordered by its case's priority (1 first),
+// then its case's deadline (nearest first; cases without one last), then the draft's id. A page ends at the
+// key of its last draft; the next page starts after it, so that drafts written meanwhile never make a draft
+// appear twice or go missing (a draft whose case changes priority or deadline moves in the order, though).
+struct QueueKey {
+  static constexpr std::int64_t kNoDeadline = INT64_MAX;  // due_ms of a case without a deadline
+  std::int64_t priority = 0;
+  std::int64_t due_ms = kNoDeadline;  // the case's deadline in Unix milliseconds
+  std::int64_t draft_id = 0;
+
+  // As the integers of an API cursor, and back (nullopt for the wrong number of parts).
+  std::vector<std::int64_t> Parts() const { return {priority, due_ms, draft_id}; }
+  static std::optional<QueueKey> FromParts(std::span<const std::int64_t> parts) {
+    if (parts.size() != 3) return std::nullopt;
+    return QueueKey{parts[0], parts[1], parts[2]};
+  }
+  friend bool operator==(const QueueKey&, const QueueKey&) = default;
+};
+
+struct QueueFilter {
+  std::vector<std::int64_t> brand_ids;  // any of these brands (a person's brands); empty: no such limit
+  std::optional<std::int64_t> brand_id;  // only this brand (within brand_ids, when both are given)
+  std::optional<QueueKey> after;         // the previous page's last key
+  std::size_t limit = 50;                // at most 10,000
+};
+
+// A pending draft with everything a person needs to decide on it.
+struct QueueRow {
+  StoredDraft draft;
+  Case case_;
+  StoredPost post;                       // the post the reply answers
+  std::optional<Assessment> assessment;  // the post's newest, if it was judged
+  std::string brand_slug;
+  std::string brand_name;
+
+  QueueKey Key() const {
+    return QueueKey{case_.priority, case_.due_at ? ToUnixMillis(*case_.due_at) : QueueKey::kNoDeadline, draft.id};
+  }
+};
+
+struct QueuePage {
+  std::vector<QueueRow> rows;
+  std::optional<QueueKey> next;  // where the next page starts; nullopt on the last page
+};
+
+// ---- Dashboard statistics.
+
+// Which posts and cases a dashboard counts: those of `brand_ids` (never empty), in consecutive buckets whose
+// bounds are `bounds` (bucket i is [bounds[i], bounds[i + 1]); at least two bounds, ascending).
+struct DashboardQuery {
+  std::vector<std::int64_t> brand_ids;
+  std::vector<Timestamp> bounds;
+  Timestamp now{};  // for cases open and overdue now, and deadlines that have not passed yet
+};
+
+// One bucket. Posts are counted by creation time (deleted posts and the brand's own left out), by the label
+// of their newest assessment (unjudged posts count in `posts` only). Cases: opened by opened_at, answered by
+// their first response (odziv's reply sent, else the brand's reply seen); an SLA is met when the first
+// response came by the deadline (counted when it came), missed when the deadline passed first (counted at
+// the deadline); a case closed before its deadline without a response counts neither way.
+struct DashboardBucket {
+  std::int64_t posts = 0, neg = 0, neu = 0, pos = 0;
+  std::int64_t cases_opened = 0, cases_answered = 0;
+  std::int64_t sla_met = 0, sla_missed = 0;
+  // From the customer's post (the SLA clock's start, else the case's opening) to the first response, over
+  // the cases answered in the bucket; nullopt when none was.
+  std::optional<double> median_first_response_s;
+};
+
+struct DashboardTopic {
+  std::string topic;
+  std::vector<std::int64_t> counts;  // posts with this topic, one per bucket
+};
+
+struct Dashboard {
+  std::vector<DashboardBucket> buckets;
+  std::vector<DashboardTopic> topics;  // most frequent first, then by name
+  std::int64_t open_cases = 0;         // unanswered now (open, awaiting approval, replied)
+  std::int64_t overdue_cases = 0;      // of those, past their deadline and not paused
+};
+
+// Instance-wide totals for /metrics: a few labels each, never one per brand.
+struct OperationsCounts {
+  std::int64_t open_cases = 0;     // unanswered now (open, awaiting approval, replied)
+  std::int64_t overdue_cases = 0;  // of those, past their deadline and not paused
+  std::int64_t sla_missed = 0;     // cases whose deadline passed before their first response, ever
+  std::map<std::string, std::int64_t> deliveries;  // reply outbox rows by status ("sent", "failed" …)
+  std::map<std::string, std::int64_t> alerts;      // alert outbox rows by status ("sent", "failed" …)
 };
 
 class Store {
@@ -381,6 +472,20 @@ class Store {
   // events after `after_id` (all of them for 0).
   [[nodiscard]] virtual Result<std::int64_t> LatestAuditEventId(std::span<const std::int64_t> brand_ids,
                                                                 std::int64_t after_id) = 0;
+
+  // ---- The approval queue page: pending drafts in queue order (QueueKey) with their case, post, the post's
+  // newest assessment and their brand, read in one query. kInvalidArgument for a limit above 10,000.
+  [[nodiscard]] virtual Result<QueuePage> ListQueue(const QueueFilter& filter) = 0;
+
+  // ---- Dashboard statistics, read with a few grouped queries in one read transaction, whatever the number
+  // of buckets. kInvalidArgument for no brands or fewer than two bounds.
+  [[nodiscard]] virtual Result<Dashboard> DashboardStatistics(const DashboardQuery& query) = 0;
+
+  // ---- Operations (/metrics, /healthz).
+  [[nodiscard]] virtual Result<OperationsCounts> CountOperations(Timestamp now) = 0;
+  // Takes the write lock and lets it go without changing anything: kReadOnly when the database cannot be
+  // written, kBusy when another process holds the lock past the busy timeout.
+  [[nodiscard]] virtual Status CheckWritable() = 0;
 };
 
 }  // namespace odziv

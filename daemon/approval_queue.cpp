@@ -82,35 +82,34 @@ Result<QueueItem> ApprovalQueue::Load(std::int64_t draft_id) {
   if (!c) return Fail(c.error());
   auto post = store_.GetPost(draft->post_id);
   if (!post) return Fail(post.error());
-  return QueueItem{std::move(*draft), std::move(*c), std::move(*post)};
+  QueueItem item;
+  item.draft = std::move(*draft);
+  item.case_ = std::move(*c);
+  item.post = std::move(*post);
+  return item;
 }
 
 Result<std::vector<QueueItem>> ApprovalQueue::List(const std::optional<User>& user,
                                                    std::optional<std::int64_t> brand_id, std::size_t limit) {
-  DraftFilter filter;
-  filter.statuses = {DraftStatus::kPending};
-  filter.most_urgent_first = true;
+  auto page = ListPage(user, brand_id, limit);
+  if (!page) return Fail(page.error());
+  return std::move(page->rows);
+}
+
+Result<QueuePage> ApprovalQueue::ListPage(const std::optional<User>& user, std::optional<std::int64_t> brand_id,
+                                          std::size_t limit, std::optional<QueueKey> after) {
+  QueueFilter filter;
   filter.limit = limit;
+  filter.after = after;
   if (brand_id) {
     if (!MaySee(user, *brand_id))
       return Fail(ErrorCode::kPermissionDenied, fmt::format("user '{}' has no role in that brand", user->login));
     filter.brand_id = brand_id;
   } else if (user) {
-    if (user->brand_roles.empty()) return std::vector<QueueItem>();
+    if (user->brand_roles.empty()) return QueuePage{};
     for (const auto& [brand, role] : user->brand_roles) filter.brand_ids.push_back(brand);
   }
-  auto drafts = store_.ListDrafts(filter);
-  if (!drafts) return Fail(drafts.error());
-  std::vector<QueueItem> items;
-  items.reserve(drafts->size());
-  for (StoredDraft& d : *drafts) {
-    auto c = store_.GetCase(d.case_id);
-    if (!c) return Fail(c.error());
-    auto post = store_.GetPost(d.post_id);
-    if (!post) return Fail(post.error());
-    items.push_back(QueueItem{std::move(d), std::move(*c), std::move(*post)});
-  }
-  return items;
+  return store_.ListQueue(filter);
 }
 
 Result<QueueItem> ApprovalQueue::Show(std::int64_t draft_id, const std::optional<User>& user) {

@@ -19,12 +19,9 @@
 
 namespace odziv::daemon {
 
-// A draft as a person sees it in the queue: the draft, its case, and the post it answers.
-struct QueueItem {
-  StoredDraft draft;
-  Case case_;
-  StoredPost post;
-};
+// A draft as a person sees it in the queue: the draft, its case, the post it answers (with its newest
+// assessment) and its brand. Show fills in the draft, case and post only.
+using QueueItem = QueueRow;
 
 class ApprovalQueue {
  public:
@@ -34,6 +31,10 @@ class ApprovalQueue {
   // urgent first. `brand_id` narrows to one brand (kPermissionDenied when the user has no role in it).
   [[nodiscard]] Result<std::vector<QueueItem>> List(const std::optional<User>& user,
                                                     std::optional<std::int64_t> brand_id, std::size_t limit);
+  // The same, one page at a time: the page after `after` (the previous page's `next`), read in one query.
+  // `limit` is 1 to 10,000.
+  [[nodiscard]] Result<QueuePage> ListPage(const std::optional<User>& user, std::optional<std::int64_t> brand_id,
+                                           std::size_t limit, std::optional<QueueKey> after = std::nullopt);
   // One draft with its case and post, in any status. kNotFound also when the user may not see its brand,
   // so that a draft of another brand is indistinguishable from none.
   [[nodiscard]] Result<QueueItem> Show(std::int64_t draft_id, const std::optional<User>& user);

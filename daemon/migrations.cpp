@@ -355,6 +355,57 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);
 )sql";
 
+// The approval queue's order, kept by triggers in the same transaction as every change to a draft's status
+// or its case's priority and deadline: one row per pending draft with its sort key, so that a page of the
+// queue is read in index order (Store::ListQueue) instead of sorting every pending draft on each request.
+// due_at is the case's sla_due_at, or the largest integer when it has none (those come last).
+constexpr std::string_view kSchema5 = R"sql(
+CREATE TABLE queue_order (
+  draft_id INTEGER PRIMARY KEY REFERENCES drafts (id) ON DELETE CASCADE,
+  case_id INTEGER NOT NULL,
+  brand_id INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  due_at INTEGER NOT NULL
+);
+CREATE INDEX queue_order_by_urgency ON queue_order (priority, due_at, draft_id);
+CREATE INDEX queue_order_by_brand ON queue_order (brand_id, priority, due_at, draft_id);
+CREATE INDEX queue_order_by_case ON queue_order (case_id);
+
+INSERT INTO queue_order (draft_id, case_id, brand_id, priority, due_at)
+SELECT d.id, c.id, c.brand_id, c.priority, coalesce(c.sla_due_at, 9223372036854775807)
+FROM drafts d JOIN cases c ON c.id = d.case_id WHERE d.status = 'pending';
+
+CREATE TRIGGER drafts_queued AFTER INSERT ON drafts WHEN NEW.status = 'pending'
+BEGIN
+  INSERT OR REPLACE INTO queue_order (draft_id, case_id, brand_id, priority, due_at)
+  SELECT NEW.id, c.id, c.brand_id, c.priority, coalesce(c.sla_due_at, 9223372036854775807)
+  FROM cases c WHERE c.id = NEW.case_id;
+END;
+CREATE TRIGGER drafts_requeued AFTER UPDATE OF status ON drafts
+WHEN NEW.status = 'pending' AND OLD.status <> 'pending'
+BEGIN
+  INSERT OR REPLACE INTO queue_order (draft_id, case_id, brand_id, priority, due_at)
+  SELECT NEW.id, c.id, c.brand_id, c.priority, coalesce(c.sla_due_at, 9223372036854775807)
+  FROM cases c WHERE c.id = NEW.case_id;
+END;
+CREATE TRIGGER drafts_dequeued AFTER UPDATE OF status ON drafts
+WHEN OLD.status = 'pending' AND NEW.status <> 'pending'
+BEGIN DELETE FROM queue_order WHERE draft_id = OLD.id; END;
+-- Dashboard statistics count a brand's cases by when they opened, got their first response and were due.
+CREATE INDEX cases_by_brand_opened ON cases (brand_id, opened_at);
+CREATE INDEX cases_by_brand_answered ON cases (brand_id, coalesce(replied_at, confirmed_at));
+CREATE INDEX cases_by_brand_due ON cases (brand_id, sla_due_at);
+-- Cases waiting for an answer, open and overdue (/metrics, statistics), counted from the index alone.
+CREATE INDEX cases_unanswered ON cases (status, brand_id, sla_due_at, paused_at);
+
+CREATE TRIGGER cases_reordered AFTER UPDATE OF priority, sla_due_at ON cases
+WHEN OLD.priority IS NOT NEW.priority OR OLD.sla_due_at IS NOT NEW.sla_due_at
+BEGIN
+  UPDATE queue_order SET priority = NEW.priority, due_at = coalesce(NEW.sla_due_at, 9223372036854775807)
+  WHERE case_id = NEW.id;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -365,6 +416,7 @@ constexpr std::array kMigrations = {
     Migration{3, "drafts: approvals, notes, edits, platform refusals, version; deliveries: text, reply URL, claims",
               kSchema3},
     Migration{4, "users: instance admins, password change time; sign-in sessions and API tokens", kSchema4},
+    Migration{5, "the approval queue's order, kept by triggers; case indexes for dashboard statistics", kSchema5},
 };
 
 }  // namespace

@@ -5,7 +5,17 @@
 
 namespace odziv::daemon {
 
-void AddOpsRoutes(HttpRouter& router, Store& store, const Scheduler& scheduler) {
+namespace {
+
+const Clock& SystemClockInstance() {
+  static const SystemClock clock;
+  return clock;
+}
+
+}  // namespace
+
+void AddOpsRoutes(HttpRouter& router, Store& store, const Scheduler& scheduler, const Clock* clock) {
+  const Clock& now = clock != nullptr ? *clock : SystemClockInstance();
   router.Add("GET", "/healthz", [&store, &scheduler](const ServerRequest&) {
     using web::json::value;
     SchedulerStatus s = scheduler.Status();
@@ -25,14 +35,24 @@ void AddOpsRoutes(HttpRouter& router, Store& store, const Scheduler& scheduler) 
       return response;
     }
     body["database"] = value::string("ok");
-    body["status"] = value::string(s.degraded + s.needs_human > 0 ? "degraded" : "ok");
+    // A database that reads but cannot be written stops every stage: failing. A busy write lock is
+    // another process's long transaction: degraded.
+    auto writable = store.CheckWritable();
+    body["database_writable"] = value::string(writable ? std::string("ok") : writable.error().message);
     ServerResponse response;
+    if (!writable && writable.error().code != ErrorCode::kBusy) {
+      body["status"] = value::string("failing");
+      response.status = 503;
+      response.body = body.serialize();
+      return response;
+    }
+    body["status"] = value::string(s.degraded + s.needs_human > 0 || !writable ? "degraded" : "ok");
     response.body = body.serialize();
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
   });
 
-  router.Add("GET", "/metrics", [&scheduler](const ServerRequest&) {
+  router.Add("GET", "/metrics", [&store, &scheduler, &now](const ServerRequest&) {
     SchedulerStatus s = scheduler.Status();
     std::string out;
     auto metric = [&out](std::string_view name, std::string_view type, std::string_view help, auto value,
@@ -47,6 +67,25 @@ void AddOpsRoutes(HttpRouter& router, Store& store, const Scheduler& scheduler) 
     out += fmt::format("odziv_sources{{health=\"ok\"}} {}\n", s.sources - s.degraded - s.needs_human);
     out += fmt::format("odziv_sources{{health=\"degraded\"}} {}\n", s.degraded);
     out += fmt::format("odziv_sources{{health=\"needs_human\"}} {}\n", s.needs_human);
+    out += "# HELP odziv_poll_duration_seconds How long polls took, every page of one poll.\n"
+           "# TYPE odziv_poll_duration_seconds histogram\n";
+    for (const auto& [platform, histogram] : s.poll_seconds)
+      out += histogram.Samples("odziv_poll_duration_seconds", fmt::format("platform=\"{}\"", platform));
+    // The database's figures; when it does not answer, /healthz says so and these are left out.
+    if (auto counts = store.CountOperations(now.Now())) {
+      metric("odziv_cases_open", "gauge", "Cases waiting for an answer (open, awaiting approval, replied).",
+             counts->open_cases);
+      metric("odziv_cases_overdue", "gauge", "Cases waiting for an answer past their deadline.", counts->overdue_cases);
+      metric("odziv_sla_missed_total", "counter", "Cases whose deadline passed before their first response.",
+             counts->sla_missed);
+      auto by_status = [&out](std::string_view name, std::string_view help,
+                              const std::map<std::string, std::int64_t>& rows) {
+        out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+        for (const auto& [status, count] : rows) out += fmt::format("{}{{status=\"{}\"}} {}\n", name, status, count);
+      };
+      by_status("odziv_deliveries", "Reply outbox rows by status.", counts->deliveries);
+      by_status("odziv_alerts", "Alert outbox rows by status (sent, failed, pending …).", counts->alerts);
+    }
     return ServerResponse::Text(200, std::move(out), "text/plain; version=0.0.4; charset=utf-8");
   });
 }

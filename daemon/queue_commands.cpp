@@ -92,8 +92,7 @@ int List(CommandIo& io) {
   const Timestamp now = SystemClock().Now();
   if (json) {
     value list = value::array();
-    for (const QueueItem& item : *items)
-      list[list.size()] = ItemToJson(item, BrandSlug(**store, item.draft.brand_id), now);
+    for (const QueueItem& item : *items) list[list.size()] = ItemToJson(item, item.brand_slug, now);
     value doc = value::object();
     doc["drafts"] = list;
     io.out << doc.serialize() << "\n";
@@ -106,7 +105,7 @@ int List(CommandIo& io) {
     const std::string left =
         c.due_at ? FormatTimeLeft(std::chrono::duration_cast<std::chrono::milliseconds>(*c.due_at - now)) : "-";
     io.out << fmt::format("{:>6} {:>6} {:<16} {:>2} {:>9} {:<9} {:<4} {:>2}/{:<2} {}\n", item.draft.id, c.id,
-                          BrandSlug(**store, c.brand_id), c.priority, left, c.platform, item.draft.language,
+                          item.brand_slug, c.priority, left, c.platform, item.draft.language,
                           item.draft.approvals.size(), std::max(1, item.draft.approvals_required),
                           OneLine(item.draft.text, 60));
   }

@@ -118,7 +118,7 @@ int RunRunCommand(CommandIo& io) {
   });
   if (config->http_enabled) {
     auto router = std::make_shared<HttpRouter>();
-    AddOpsRoutes(*router, **store, scheduler);
+    AddOpsRoutes(*router, **store, scheduler, &clock);
     AddWebhookRoutes(*router, **store, push_writer, clock);
     auto started = HttpServer::Start(config->http_server, router);
     if (!started) return ReportError(io, started.error());

@@ -241,6 +241,7 @@ void Scheduler::PollOne(std::int64_t source_id) {
   auto log = Logger("scheduler");
   const std::chrono::seconds interval = IntervalOf(source);
   PollReport report;
+  const auto poll_started = std::chrono::steady_clock::now();
   if (!connector) {
     auto made = platforms::MakeConnector(source, platforms::ConnectorContext{http_, clock_});
     if (made) connector = std::move(*made);
@@ -283,6 +284,7 @@ void Scheduler::PollOne(std::int64_t source_id) {
     std::lock_guard lock(mutex_);
     ++counters_.polls;
     if (report.error) ++counters_.failed_polls;
+    counters_.poll_seconds[source.platform].Observe(std::chrono::steady_clock::now() - poll_started);
     counters_.posts_stored += report.stored.inserted;
     auto it = slots_.find(source_id);
     if (it != slots_.end()) {

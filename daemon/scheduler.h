@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/http_client.h"
 #include "core/store.h"
+#include "daemon/histogram.h"
 #include "daemon/poll_policy.h"
 #include "daemon/poller.h"
 #include "platforms/connector.h"
@@ -40,6 +41,8 @@ struct SchedulerOptions {
 struct SchedulerStatus {
   std::size_t sources = 0, active = 0, degraded = 0, needs_human = 0, in_flight = 0;
   std::uint64_t polls = 0, failed_polls = 0, posts_stored = 0;
+  // How long polls took (wall time, every page of one poll), per platform: a handful of labels.
+  std::map<std::string, Histogram> poll_seconds;
 };
 
 class Scheduler {

@@ -14,6 +14,7 @@
 
 #include "core/assessment.h"
 #include "core/case.h"
+#include "core/draft.h"
 #include "core/user.h"
 #include "core/error.h"
 #include "core/store.h"
@@ -124,5 +125,15 @@ Result<Assessment> ReadAssessment(const SqliteStatement& row, int first);
 inline constexpr std::string_view kAlertColumns =
     "id, brand_id, case_id, route, kind, dedup_key, payload, status, created_at, attempts, last_error";
 Alert ReadAlert(const SqliteStatement& row);
+
+// Drafts are read joined to their case, which holds their brand.
+inline constexpr std::string_view kDraftColumns =
+    "d.id, d.case_id, c.brand_id, d.post_id, d.text, d.language, d.script, d.template, d.move_to_private, d.notes, "
+    "d.status, d.approvals_required, d.approvals, d.written_by, d.edited_at, d.decided_by_actor, d.decided_at, "
+    "d.reject_reason, d.platform_refusal, d.created_at, d.version";
+inline constexpr int kDraftColumnCount = 21;
+inline constexpr std::string_view kDraftFrom = "drafts d JOIN cases c ON c.id = d.case_id";
+// A row selected with kDraftColumns, in that order (sqlite_store_drafts.cpp).
+Result<StoredDraft> ReadDraft(const SqliteStatement& row);
 
 }  // namespace odziv::daemon::sqlite_rows

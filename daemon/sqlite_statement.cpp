@@ -74,7 +74,7 @@ Result<SqliteStatement> SqliteStatement::Prepare(sqlite3* db, std::string_view s
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_rc_(other.bind_rc_) {
+    : db_(other.db_), stmt_(other.stmt_), bind_rc_(other.bind_rc_), column_base_(other.column_base_) {
   other.stmt_ = nullptr;
 }
 
@@ -126,18 +126,18 @@ void SqliteStatement::Reset() {
   bind_rc_ = SQLITE_OK;
 }
 
-std::int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column_base_ + column); }
 
-double SqliteStatement::Real(int column) const { return sqlite3_column_double(stmt_, column); }
+double SqliteStatement::Real(int column) const { return sqlite3_column_double(stmt_, column_base_ + column); }
 
 std::optional<std::int64_t> SqliteStatement::OptionalInt(int column) const {
-  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  if (sqlite3_column_type(stmt_, column_base_ + column) == SQLITE_NULL) return std::nullopt;
   return Int(column);
 }
 
 std::string SqliteStatement::Text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  int size = sqlite3_column_bytes(stmt_, column);  // after column_text, as SQLite asks
+  const unsigned char* text = sqlite3_column_text(stmt_, column_base_ + column);
+  int size = sqlite3_column_bytes(stmt_, column_base_ + column);  // after column_text, as SQLite asks
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }

@@ -68,7 +68,7 @@ class SqliteStatement {
   // Makes the statement ready to run again and clears its bindings.
   void Reset();
 
-  // Column readers, numbered from 0. NULL reads as 0 / "" / nullopt.
+  // Column readers, numbered from 0 (plus the column base). NULL reads as 0 / "" / nullopt.
   std::int64_t Int(int column) const;
   std::optional<std::int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;  // embedded NUL bytes included
@@ -76,12 +76,17 @@ class SqliteStatement {
   Timestamp Time(int column) const { return FromUnixMillis(Int(column)); }
   std::optional<Timestamp> OptionalTime(int column) const;
 
+  // Makes the column readers count from `first`: a query that joins several tables selects each table's
+  // columns side by side, and the row reader of each table reads its own run of them as if from column 0.
+  void SetColumnBase(int first) { column_base_ = first; }
+
  private:
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   int bind_rc_ = SQLITE_OK;  // the first failed bind, reported by Step()
+  int column_base_ = 0;
 };
 
 // Runs statements without parameters or results (BEGIN, COMMIT, a migration's DDL).

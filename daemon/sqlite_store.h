@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
 
   // PRAGMA quick_check: kMalformed naming the first problem SQLite finds.
   [[nodiscard]] Status CheckIntegrity();
+  // The query plan of one approval queue page (EXPLAIN QUERY PLAN, one line per step), so that tests can
+  // check that pages are read in index order.
+  [[nodiscard]] Result<std::vector<std::string>> QueuePlan(const QueueFilter& filter);
 
   [[nodiscard]] Result<int> SchemaVersion() override;
 
@@ -170,6 +173,13 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<AuditEvent>> ListAuditEventsOf(std::span<const std::string> subjects) override;
   [[nodiscard]] Result<std::int64_t> LatestAuditEventId(std::span<const std::int64_t> brand_ids,
                                                         std::int64_t after_id) override;
+
+  // The approval queue page (sqlite_store_queue.cpp).
+  [[nodiscard]] Result<QueuePage> ListQueue(const QueueFilter& filter) override;
+  // Dashboard statistics (sqlite_store_stats.cpp).
+  [[nodiscard]] Result<Dashboard> DashboardStatistics(const DashboardQuery& query) override;
+  [[nodiscard]] Result<OperationsCounts> CountOperations(Timestamp now) override;
+  [[nodiscard]] Status CheckWritable() override;
 
  private:
   SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}

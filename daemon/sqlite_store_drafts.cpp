@@ -15,12 +15,6 @@ namespace {
 using namespace sqlite_rows;
 using web::json::value;
 
-constexpr std::string_view kDraftColumns =
-    "d.id, d.case_id, c.brand_id, d.post_id, d.text, d.language, d.script, d.template, d.move_to_private, d.notes, "
-    "d.status, d.approvals_required, d.approvals, d.written_by, d.edited_at, d.decided_by_actor, d.decided_at, "
-    "d.reject_reason, d.platform_refusal, d.created_at, d.version";
-constexpr std::string_view kDraftFrom = "drafts d JOIN cases c ON c.id = d.case_id";
-
 std::string ApprovalsToJson(const std::vector<DraftApproval>& approvals) {
   value array = value::array();
   for (const DraftApproval& a : approvals) {
@@ -55,38 +49,6 @@ Result<std::vector<DraftApproval>> ApprovalsFromJson(const std::string& text, st
   } catch (const std::exception&) {
     return Fail(malformed);
   }
-}
-
-Result<StoredDraft> ReadDraft(const SqliteStatement& row) {
-  StoredDraft d;
-  d.id = row.Int(0);
-  d.case_id = row.Int(1);
-  d.brand_id = row.Int(2);
-  d.post_id = row.Int(3);
-  d.text = row.Text(4);
-  d.language = row.Text(5);
-  d.script = row.Text(6);
-  d.situation = row.Text(7);
-  d.move_to_private = row.Int(8) != 0;
-  auto notes = StringsFromJson(row.Text(9), "draft notes");
-  if (!notes) return Fail(notes.error());
-  d.notes = std::move(*notes);
-  auto status = ParseDraftStatus(row.Text(10));
-  if (!status) return Fail(ErrorCode::kMalformed, fmt::format("draft {} has an unknown status '{}'", d.id, row.Text(10)));
-  d.status = *status;
-  d.approvals_required = static_cast<int>(row.Int(11));
-  auto approvals = ApprovalsFromJson(row.Text(12), d.id);
-  if (!approvals) return Fail(approvals.error());
-  d.approvals = std::move(*approvals);
-  d.written_by = row.Text(13);
-  d.edited_at = row.OptionalTime(14);
-  d.decided_by = row.Text(15);
-  d.decided_at = row.OptionalTime(16);
-  d.reject_reason = row.Text(17);
-  d.platform_refusal = row.Text(18);
-  d.created_at = row.Time(19);
-  d.version = row.Int(20);
-  return d;
 }
 
 Result<StoredDraft> LoadDraft(sqlite3* db, std::int64_t id) {
@@ -205,6 +167,42 @@ Status CheckDraftText(const StoredDraft& d) {
 }
 
 }  // namespace
+
+namespace sqlite_rows {
+
+Result<StoredDraft> ReadDraft(const SqliteStatement& row) {
+  StoredDraft d;
+  d.id = row.Int(0);
+  d.case_id = row.Int(1);
+  d.brand_id = row.Int(2);
+  d.post_id = row.Int(3);
+  d.text = row.Text(4);
+  d.language = row.Text(5);
+  d.script = row.Text(6);
+  d.situation = row.Text(7);
+  d.move_to_private = row.Int(8) != 0;
+  auto notes = StringsFromJson(row.Text(9), "draft notes");
+  if (!notes) return Fail(notes.error());
+  d.notes = std::move(*notes);
+  auto status = ParseDraftStatus(row.Text(10));
+  if (!status) return Fail(ErrorCode::kMalformed, fmt::format("draft {} has an unknown status '{}'", d.id, row.Text(10)));
+  d.status = *status;
+  d.approvals_required = static_cast<int>(row.Int(11));
+  auto approvals = ApprovalsFromJson(row.Text(12), d.id);
+  if (!approvals) return Fail(approvals.error());
+  d.approvals = std::move(*approvals);
+  d.written_by = row.Text(13);
+  d.edited_at = row.OptionalTime(14);
+  d.decided_by = row.Text(15);
+  d.decided_at = row.OptionalTime(16);
+  d.reject_reason = row.Text(17);
+  d.platform_refusal = row.Text(18);
+  d.created_at = row.Time(19);
+  d.version = row.Int(20);
+  return d;
+}
+
+}  // namespace sqlite_rows
 
 Result<StoredDraft> SqliteStore::AddDraft(const StoredDraft& draft, const DraftChange& change, Timestamp now) {
   if (auto checked = CheckDraftText(draft); !checked) return Fail(checked.error());

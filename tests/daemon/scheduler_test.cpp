@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "daemon/histogram.h"
+#include "daemon/ops_routes.h"
 #include "daemon/scheduler.h"
 #include "daemon/sqlite_store.h"
 
@@ -90,4 +92,88 @@ TEST_CASE("Scheduler polls a backlog until it is stored, and applies source chan
   CHECK(after.health == SourceHealth::kNeedsHuman);
   CHECK(after.last_error.find("/nonexistent.jsonl") != std::string::npos);
   CHECK(after.cursor == "1:50");
+  // Every poll's duration is in its platform's histogram.
+  const SchedulerStatus status = scheduler.Status();
+  REQUIRE(status.poll_seconds.contains("replay"));
+  CHECK(status.poll_seconds.at("replay").count() == status.polls);
+}
+
+TEST_CASE("a histogram counts durations into cumulative Prometheus buckets") {
+  Histogram h;
+  h.Observe(std::chrono::milliseconds(30));
+  h.Observe(std::chrono::milliseconds(100));  // on a bound: in that bucket
+  h.Observe(std::chrono::seconds(7));
+  h.Observe(std::chrono::seconds(500));  // beyond the last bound: +Inf only
+  CHECK(h.count() == 4);
+  CHECK(h.CountUpTo(0) == 1);
+  CHECK(h.CountUpTo(1) == 2);
+  CHECK(h.CountUpTo(Histogram::kBounds.size() - 1) == 3);
+  const std::string text = h.Samples("odziv_poll_duration_seconds", "platform=\"x\"");
+  CHECK(text.find("odziv_poll_duration_seconds_bucket{platform=\"x\",le=\"0.1\"} 2\n") != std::string::npos);
+  CHECK(text.find("odziv_poll_duration_seconds_bucket{platform=\"x\",le=\"+Inf\"} 4\n") != std::string::npos);
+  CHECK(text.find("odziv_poll_duration_seconds_count{platform=\"x\"} 4\n") != std::string::npos);
+}
+
+TEST_CASE("/metrics shows case, SLA, delivery and alert totals, and /healthz fails on a read-only database") {
+  TempDb db;
+  Brand brand;
+  brand.slug = "zrno";
+  brand.name = "Zrno";
+  auto b = db.store->AddBrand(brand).value();
+  Source source;
+  source.brand_id = b.id;
+  source.name = "feed";
+  source.platform = "replay";
+  const Source added = db.store->AddSource(source).value();
+  FakeClock clock(*ParseIsoTimestamp("2026-11-23T12:00:00Z"));
+  Post p;
+  p.platform = "replay";
+  p.external_id = "1";
+  p.text = "gdje je narudžba";
+  p.created_at = clock.Now();
+  const std::int64_t post =
+      db.store->IngestPage(added.id, std::vector<Post>{p}, "", clock.Now(), std::nullopt)->inserted_ids.at(0);
+  for (int due_minutes : {-90, -30, 60}) {  // two overdue (both missed), one in time
+    Case c;
+    c.brand_id = b.id;
+    c.first_post_id = post;
+    c.due_at = clock.Now() + std::chrono::minutes(due_minutes);
+    CaseChange open;
+    open.action = "case.open";
+    Alert alert;
+    alert.route = "team";
+    alert.kind = "sla_missed";
+    alert.dedup_key = "due:" + std::to_string(due_minutes);
+    open.alerts = {alert};
+    REQUIRE(db.store->CreateCase(c, open, clock.Now() - std::chrono::hours(2)));
+  }
+  UnusedHttp http;
+  Scheduler scheduler(*db.store, http, clock, SchedulerOptions{}, 1);
+  HttpRouter router;
+  AddOpsRoutes(router, *db.store, scheduler, &clock);
+  ServerRequest get;
+  get.method = "GET";
+  get.path = "/metrics";
+  const std::string metrics = router.Dispatch(get).body;
+  CHECK(metrics.find("\nodziv_cases_open 3\n") != std::string::npos);
+  CHECK(metrics.find("\nodziv_cases_overdue 2\n") != std::string::npos);
+  CHECK(metrics.find("\nodziv_sla_missed_total 2\n") != std::string::npos);
+  CHECK(metrics.find("odziv_alerts{status=\"pending\"} 3\n") != std::string::npos);
+  CHECK(metrics.find("# TYPE odziv_poll_duration_seconds histogram") != std::string::npos);
+
+  get.path = "/healthz";
+  ServerResponse health = router.Dispatch(get);
+  CHECK(health.status == 200);
+  CHECK(health.body.find("\"database_writable\":\"ok\"") != std::string::npos);
+
+  SqliteStoreOptions read_only;
+  read_only.path = db.dir / "odziv.db";
+  read_only.read_only = true;
+  auto reader = OpenSqliteStore(read_only).value();
+  HttpRouter reader_router;
+  AddOpsRoutes(reader_router, *reader, scheduler, &clock);
+  health = reader_router.Dispatch(get);
+  CHECK(health.status == 503);
+  CHECK(health.body.find("\"status\":\"failing\"") != std::string::npos);
+  CHECK(health.body.find("read-only") != std::string::npos);
 }

@@ -1,0 +1,225 @@
+// SqliteStore: dashboard statistics. The buckets go to SQLite as one JSON parameter ([[from, to], …] in Unix
+// milliseconds) that each query turns into a table and joins to posts or cases by time, driven by the bucket
+// (CROSS JOIN keeps that order) so that each bucket is an index range (posts_by_brand_created and the case
+// indexes of schema 4). Six grouped queries per request, whatever the number of buckets or brands.
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+
+#include "daemon/sqlite_rows.h"
+#include "daemon/sqlite_store.h"
+
+namespace odziv::daemon {
+namespace {
+
+using namespace sqlite_rows;
+
+constexpr std::string_view kBuckets =
+    "WITH bucket (i, lo, hi) AS (SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), "
+    "json_extract(value, '$[1]') FROM json_each(?)) ";
+// When a case got its first response: odziv's reply sent, else the brand's reply seen on the platform.
+constexpr std::string_view kAnsweredAt = "coalesce(c.replied_at, c.confirmed_at)";
+
+std::string BrandList(std::string_view column, std::size_t count) {
+  std::string out = fmt::format("{} IN (", column);
+  for (std::size_t i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
+  return out + ")";
+}
+
+// Runs `sql` (bounds first, then the brands, then `extra`) and hands each row to `read`.
+template <class Read>
+Status EachRow(sqlite3* db, const std::string& sql, const std::string& bounds, const std::vector<std::int64_t>& brands,
+               const std::vector<SqlValue>& extra, Read read) {
+  std::vector<SqlValue> params;
+  if (!bounds.empty()) params.emplace_back(bounds);
+  for (std::int64_t id : brands) params.emplace_back(id);
+  params.insert(params.end(), extra.begin(), extra.end());
+  auto stmt = QueryWith(db, sql, params);
+  if (!stmt) return Fail(stmt.error());
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return {};
+    read(*stmt);
+  }
+}
+
+}  // namespace
+
+Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) {
+  if (query.brand_ids.empty()) return Fail(ErrorCode::kInvalidArgument, "statistics need at least one brand");
+  if (query.bounds.size() < 2 || !std::is_sorted(query.bounds.begin(), query.bounds.end()))
+    return Fail(ErrorCode::kInvalidArgument, "statistics need at least one bucket, in time order");
+  const std::size_t n = query.bounds.size() - 1;
+  std::string bounds = "[";
+  for (std::size_t i = 0; i < n; ++i)
+    bounds += fmt::format("{}[{},{}]", i == 0 ? "" : ",", ToUnixMillis(query.bounds[i]),
+                          ToUnixMillis(query.bounds[i + 1]));
+  bounds += "]";
+  const std::size_t brands = query.brand_ids.size();
+  const std::int64_t now = ToUnixMillis(query.now);
+
+  Dashboard out;
+  out.buckets.resize(n);
+  auto bucket = [&](const SqliteStatement& row) -> DashboardBucket* {
+    const std::int64_t i = row.Int(0);
+    return i >= 0 && static_cast<std::size_t>(i) < n ? &out.buckets[static_cast<std::size_t>(i)] : nullptr;
+  };
+
+  std::lock_guard lock(mu_);
+  // One read transaction: every figure is of the same moment.
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+
+  const std::string posts_in_bucket = fmt::format(
+      "FROM bucket b CROSS JOIN posts p ON {} AND p.created_at >= b.lo AND p.created_at < b.hi "
+      "AND p.from_brand = 0 AND p.deleted_at IS NULL ",
+      BrandList("p.brand_id", brands));
+  const std::string newest_assessment = "a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id)";
+  auto posts = EachRow(
+      db_,
+      fmt::format("{}SELECT b.i, count(*), sum(a.label = 'neg'), sum(a.label = 'neu'), sum(a.label = 'pos') {}"
+                  "LEFT JOIN assessments a ON {} GROUP BY b.i",
+                  kBuckets, posts_in_bucket, newest_assessment),
+      bounds, query.brand_ids, {}, [&](const SqliteStatement& row) {
+        if (DashboardBucket* b = bucket(row)) {
+          b->posts = row.Int(1);
+          b->neg = row.Int(2);
+          b->neu = row.Int(3);
+          b->pos = row.Int(4);
+        }
+      });
+  if (!posts) return Fail(posts.error().WithContext("counting posts"));
+
+  std::map<std::string, std::vector<std::int64_t>> topics;
+  auto topic_counts = EachRow(
+      db_,
+      fmt::format("{}SELECT b.i, t.value, count(*) {}JOIN assessments a ON {} JOIN json_each(a.topics) t "
+                  "GROUP BY b.i, t.value",
+                  kBuckets, posts_in_bucket, newest_assessment),
+      bounds, query.brand_ids, {}, [&](const SqliteStatement& row) {
+        const std::int64_t i = row.Int(0);
+        if (i < 0 || static_cast<std::size_t>(i) >= n) return;
+        auto& counts = topics[row.Text(1)];
+        counts.resize(n);
+        counts[static_cast<std::size_t>(i)] = row.Int(2);
+      });
+  if (!topic_counts) return Fail(topic_counts.error().WithContext("counting topics"));
+
+  auto opened = EachRow(db_,
+                        fmt::format("{}SELECT b.i, count(*) FROM bucket b CROSS JOIN cases c ON {} AND c.opened_at "
+                                    ">= b.lo AND c.opened_at < b.hi GROUP BY b.i",
+                                    kBuckets, BrandList("c.brand_id", brands)),
+                        bounds, query.brand_ids, {}, [&](const SqliteStatement& row) {
+                          if (DashboardBucket* b = bucket(row)) b->cases_opened = row.Int(1);
+                        });
+  if (!opened) return Fail(opened.error().WithContext("counting cases opened"));
+
+  // First responses per bucket, with the SLAs they met and the median time to them (the middle one, or the
+  // mean of the middle two).
+  auto answered = EachRow(
+      db_,
+      fmt::format(
+          "{0}, answered (i, ms, met) AS (SELECT b.i, {1} - coalesce(c.sla_started_at, c.opened_at), "
+          "c.sla_due_at IS NOT NULL AND {1} <= c.sla_due_at FROM bucket b CROSS JOIN cases c ON {2} AND {1} >= b.lo "
+          "AND {1} < b.hi), ranked AS (SELECT i, ms, met, row_number() OVER (PARTITION BY i ORDER BY ms) AS r, "
+          "count(*) OVER (PARTITION BY i) AS n FROM answered) "
+          "SELECT i, max(n), sum(met), avg(CASE WHEN r IN ((n + 1) / 2, (n + 2) / 2) THEN ms END) FROM ranked "
+          "GROUP BY i",
+          kBuckets, kAnsweredAt, BrandList("c.brand_id", brands)),
+      bounds, query.brand_ids, {}, [&](const SqliteStatement& row) {
+        if (DashboardBucket* b = bucket(row)) {
+          b->cases_answered = row.Int(1);
+          b->sla_met = row.Int(2);
+          b->median_first_response_s = row.Real(3) / 1000.0;
+        }
+      });
+  if (!answered) return Fail(answered.error().WithContext("counting answered cases"));
+
+  // Deadlines that passed before the first response (or with none yet), counted at the deadline. A case
+  // closed without a response by then, or paused (waiting on the customer), missed nothing.
+  auto missed = EachRow(
+      db_,
+      fmt::format("{0}SELECT b.i, count(*) FROM bucket b CROSS JOIN cases c ON {2} AND c.sla_due_at >= b.lo AND "
+                  "c.sla_due_at < b.hi WHERE c.sla_due_at <= ? AND ({1} IS NULL OR {1} > c.sla_due_at) AND NOT "
+                  "({1} IS NULL AND ((c.closed_at IS NOT NULL AND c.closed_at <= c.sla_due_at) OR c.paused_at IS "
+                  "NOT NULL)) GROUP BY b.i",
+                  kBuckets, kAnsweredAt, BrandList("c.brand_id", brands)),
+      bounds, query.brand_ids, {now}, [&](const SqliteStatement& row) {
+        if (DashboardBucket* b = bucket(row)) b->sla_missed = row.Int(1);
+      });
+  if (!missed) return Fail(missed.error().WithContext("counting missed deadlines"));
+
+  // Now, not per bucket: the cases that wait for an answer and those past their deadline.
+  std::vector<SqlValue> params{now};
+  for (std::int64_t id : query.brand_ids) params.emplace_back(id);
+  auto counts = QueryWith(db_,
+                          fmt::format("SELECT count(*), coalesce(sum(c.paused_at IS NULL AND c.sla_due_at < ?), 0) "
+                                      "FROM cases c WHERE {} AND c.status IN ('open', 'awaiting_approval', 'replied')",
+                                      BrandList("c.brand_id", brands)),
+                          params);
+  if (!counts) return Fail(counts.error());
+  auto row = counts->Step();
+  if (!row) return Fail(row.error().WithContext("counting open cases"));
+  if (*row) {
+    out.open_cases = counts->Int(0);
+    out.overdue_cases = counts->Int(1);
+  }
+
+  for (auto& [topic, per_bucket] : topics) out.topics.push_back(DashboardTopic{topic, std::move(per_bucket)});
+  auto total = [](const DashboardTopic& t) {
+    std::int64_t sum = 0;
+    for (std::int64_t c : t.counts) sum += c;
+    return sum;
+  };
+  std::stable_sort(out.topics.begin(), out.topics.end(),
+                   [&](const DashboardTopic& a, const DashboardTopic& b) { return total(a) > total(b); });
+  return out;
+}
+
+Result<OperationsCounts> SqliteStore::CountOperations(Timestamp now) {
+  OperationsCounts out;
+  std::lock_guard lock(mu_);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
+  if (!tx) return Fail(tx.error());
+  auto open = Query(db_,
+                    "SELECT count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
+                    "WHERE status IN ('open', 'awaiting_approval', 'replied')",
+                    now);
+  if (!open) return Fail(open.error());
+  if (auto row = open->Step(); !row) return Fail(row.error());
+  out.open_cases = open->Int(0);
+  out.overdue_cases = open->Int(1);
+  auto missed = QueryInt(db_,
+                         fmt::format("SELECT count(*) FROM cases c WHERE c.sla_due_at <= ? AND ({0} IS NULL OR {0} > "
+                                     "c.sla_due_at) AND NOT ({0} IS NULL AND ((c.closed_at IS NOT NULL AND "
+                                     "c.closed_at <= c.sla_due_at) OR c.paused_at IS NOT NULL))",
+                                     kAnsweredAt),
+                         now);
+  if (!missed) return Fail(missed.error());
+  out.sla_missed = *missed;
+  for (auto [table, into] : {std::pair{"deliveries", &out.deliveries}, std::pair{"alerts", &out.alerts}}) {
+    auto stmt = Query(db_, fmt::format("SELECT status, count(*) FROM {} GROUP BY status", table));
+    if (!stmt) return Fail(stmt.error());
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row) return Fail(row.error());
+      if (!*row) break;
+      (*into)[stmt->Text(0)] = stmt->Int(1);
+    }
+  }
+  return out;
+}
+
+Status SqliteStore::CheckWritable() {
+  std::lock_guard lock(mu_);
+  if (sqlite3_db_readonly(db_, "main") == 1)
+    return Fail(ErrorCode::kReadOnly, fmt::format("database {} is open read-only", SqlitePath(db_)));
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!tx) return Fail(tx.error());
+  return {};  // the guard rolls the empty transaction back
+}
+
+}  // namespace odziv::daemon
