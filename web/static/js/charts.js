@@ -54,7 +54,7 @@ export function chart({title, labels, series, kind = 'bars', yFormat = String, y
   const xAxis = s('g', {class: 'x-axis'});
   xAxis.append(s('line', {x1: M.left, x2: W - M.right, y1: y(0), y2: y(0), class: 'axis'}));
   labels.forEach((text, i) => {
-    if (i % every === 0 || i === n - 1) xAxis.append(s('text', {x: x(i), y: H - M.bottom + 16, 'text-anchor': 'middle',
+    if (i % every === 0 && (n - 1 - i >= every / 2 || i === n - 1)) xAxis.append(s('text', {x: x(i), y: H - M.bottom + 16, 'text-anchor': 'middle',
                                                                 class: 'tick'}, text));
   });
   svg.append(xAxis);

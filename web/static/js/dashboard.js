@@ -80,7 +80,6 @@ export function renderDashboard(main) {
     const topics = [...(stats.topics ?? [])]
       .map((x) => ({...x, sum: (x.counts ?? []).reduce((a, b) => a + Number(b || 0), 0)}))
       .sort((a, b) => b.sum - a.sum).slice(0, 6);
-    const minutes = (sec) => formatNumber(Math.round(Number(sec) / 6) / 10);
 
     clear(body).append(
       h('div', {class: 'tiles'},
@@ -104,9 +103,9 @@ export function renderDashboard(main) {
             {name: t('sla_met'), values: col('sla_met'), cls: 'met'},
             {name: t('sla_missed'), values: col('sla_missed'), cls: 'missed'}]})),
         h('figure', {}, h('figcaption', {}, t('chart_first_response')), chart({
-          title: t('chart_first_response'), labels, kind: 'lines', yTitle: t('minutes'), yFormat: minutes,
-          series: [{name: t('median_first_response'), values: buckets.map((b) => b.median_first_response_s ?? null), cls: 'frt'},
-            ]})),
+          title: t('chart_first_response'), labels, kind: 'lines', yTitle: t('minutes'), yFormat: (v) => formatNumber(v),
+          series: [{name: t('median_first_response'), cls: 'frt',
+            values: buckets.map((b) => (typeof b.median_first_response_s === 'number' ? b.median_first_response_s / 60 : null))}]})),
         h('figure', {}, h('figcaption', {}, t('chart_cases')), chart({
           title: t('chart_cases'), labels, kind: 'lines', yFormat: (v) => formatNumber(v), series: [
             {name: t('cases_opened'), values: col('cases_opened'), cls: 'opened'},

@@ -159,6 +159,16 @@ function draftView(item, readOnly, handlers) {
       button('close-case', 'c', 'close_case', () => handlers.close())));
 }
 
+// Keeps the selected item visible by scrolling the list alone (scrollIntoView would move the page too).
+function scrollIntoList(li) {
+  if (!li) return;
+  const list = li.parentElement;
+  if (li.offsetTop < list.scrollTop) list.scrollTop = li.offsetTop;
+  else if (li.offsetTop + li.offsetHeight > list.scrollTop + list.clientHeight) {
+    list.scrollTop = li.offsetTop + li.offsetHeight - list.clientHeight;
+  }
+}
+
 function isTyping(target) {
   return target instanceof HTMLElement &&
     (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -249,7 +259,7 @@ export function renderQueue(main) {
     if (!items.length) return;
     selected = Math.max(0, Math.min(items.length - 1, i));
     for (const [n, li] of [...list.children].entries()) li.setAttribute('aria-selected', n === selected ? 'true' : 'false');
-    list.children[selected]?.scrollIntoView({block: 'nearest'});
+    scrollIntoList(list.children[selected]);
     paintDetail();
   }
 
