@@ -56,7 +56,8 @@ function sentimentChip(assessment) {
 
 function authorLine(author) {
   if (!author) return null;
-  const who = author.handle ? `@${author.handle}` : (author.name || author.id || '');
+  const handle = String(author.handle ?? '');
+  const who = handle ? (handle.startsWith('@') ? handle : `@${handle}`) : (author.name || author.id || '');
   return h('span', {class: 'author'}, who,
     author.reach ? h('span', {class: 'muted'}, ` · ${t('reach_n', {n: formatCompact(author.reach)})}`) : null);
 }
