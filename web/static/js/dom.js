@@ -83,6 +83,13 @@ export function modal(title, content, {submitLabel, cancelLabel, onSubmit}) {
         error.textContent = e.message;
       }
     });
+    // Enter in a list box submits too, as it does in a text input (browsers leave it to the page).
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target instanceof HTMLSelectElement) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
     dialog.addEventListener('close', () => {
       dialog.remove();
       resolve(result);

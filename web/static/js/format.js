@@ -20,29 +20,34 @@ export function formatSpan(seconds) {
 
 export function formatNumber(n) {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(language() === 'bs' ? 'bs-Latn' : 'en', {maximumFractionDigits: 1}).format(n);
+  return new Intl.NumberFormat(language() === 'bs' ? 'hr' : 'en', {maximumFractionDigits: 1}).format(n);
 }
 
 // 12400 → "12.4k": for reach and axis ticks.
 export function formatCompact(n) {
   if (n === null || n === undefined) return '—';
-  return new Intl.NumberFormat(language() === 'bs' ? 'bs-Latn' : 'en', {notation: 'compact', maximumFractionDigits: 1})
+  return new Intl.NumberFormat('en', {notation: 'compact', maximumFractionDigits: 1})
     .format(n);
 }
+
+// Bosnian dates are written by hand ("23.11.2026. 19:46"): browsers' locale data for "bs" is often missing.
+const pad2 = (n) => String(n).padStart(2, '0');
 
 export function formatTime(iso) {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(language() === 'bs' ? 'bs-Latn' : 'en-GB',
-                                 {dateStyle: 'medium', timeStyle: 'short'}).format(date);
+  if (language() === 'bs') {
+    return `${date.getDate()}.${date.getMonth() + 1}.${date.getFullYear()}. ${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+  }
+  return new Intl.DateTimeFormat('en-GB', {dateStyle: 'medium', timeStyle: 'short'}).format(date);
 }
 
-export function formatDay(iso, withHour = false) {
+export function formatDay(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  const options = withHour ? {day: 'numeric', month: 'numeric', hour: '2-digit'} : {day: 'numeric', month: 'short'};
-  return new Intl.DateTimeFormat(language() === 'bs' ? 'bs-Latn' : 'en-GB', options).format(date);
+  if (language() === 'bs') return `${date.getDate()}.${date.getMonth() + 1}.`;
+  return new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short'}).format(date);
 }
 
 // A label the server sends as a code ("neg", "resolved_privately", "awaiting_approval") in words, falling

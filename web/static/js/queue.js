@@ -282,13 +282,17 @@ export function renderQueue(main) {
     await paintDetail();
   }
 
+  // Whether the person may act on `item`; says why not when they may not.
+  function mayAct(item) {
+    if (!item) return false;
+    if (can(item.brand?.slug ?? item.case?.brand, 'agent')) return true;
+    toast(t('read_only'), 'error');
+    return false;
+  }
+
   async function act(what, call) {
     const item = current();
-    if (!item || busy) return;
-    if (!can(item.brand?.slug ?? item.case?.brand, 'agent')) {
-      toast(t('read_only'), 'error');
-      return;
-    }
+    if (busy || !mayAct(item)) return;
     busy = true;
     try {
       await call(item);
@@ -317,7 +321,7 @@ export function renderQueue(main) {
       : api('PATCH', `/drafts/${item.draft.id}`, {text, version: item.draft.version, approve: true}))),
     reject: async () => {
       const item = current();
-      if (!item || !can(item.brand?.slug, 'agent')) return;
+      if (!mayAct(item)) return;
       const reason = h('input', {id: 'reject-reason', required: true, autocomplete: 'off'});
       const given = await modal(t('reject_title'), [h('label', {for: 'reject-reason'}, t('reject_reason')), reason],
         {submitLabel: t('reject'), cancelLabel: t('cancel'), onSubmit: () => reason.value.trim() || undefined});
@@ -325,7 +329,7 @@ export function renderQueue(main) {
     },
     reassign: async () => {
       const item = current();
-      if (!item || !can(item.brand?.slug, 'agent')) return;
+      if (!mayAct(item)) return;
       let people = [];
       try {
         people = await listAll('/users', {brand: item.brand.slug});
@@ -342,7 +346,7 @@ export function renderQueue(main) {
     },
     close: async () => {
       const item = current();
-      if (!item || !can(item.brand?.slug, 'agent')) return;
+      if (!mayAct(item)) return;
       const reason = h('select', {id: 'close-reason', required: true},
         CLOSE_REASONS.map((r) => h('option', {value: r}, label('reason', r))));
       const note = h('input', {id: 'close-note', autocomplete: 'off'});
