@@ -77,10 +77,10 @@ const selectedText = (page) => page.locator('.queue-item[aria-selected="true"]')
 async function selectOrdinary(page) {
   for (let i = 0; i < 10 && (await selectedText(page)).includes('<script>'); ++i) await page.keyboard.press('j');
   assert.ok(!(await selectedText(page)).includes('<script>'), 'an ordinary post to select');
+  // The case (thread, history) has arrived for the selected draft.
   await page.waitForFunction(() => {
     const li = document.querySelector('.queue-item[aria-selected="true"]');
-    const text = document.querySelector('#draft-text');
-    return li && text && text.dataset.draft === li.dataset.draft;
+    return li && document.querySelector('#queue-detail')?.dataset.loaded === li.dataset.draft;
   }, null, WAIT);
 }
 
@@ -185,6 +185,25 @@ test('screenshots of the queue and the dashboard', async () => {
   const dashboardPng = path.join(shots, 'dashboard.png');
   await page.screenshot({path: dashboardPng, fullPage: true});
   console.log(`screenshot: ${queuePng}\nscreenshot: ${dashboardPng}`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('approving a draft someone else changed meanwhile reloads it and says so', async () => {
+  const page = await signedIn('ana');
+  // The change feed stays quiet, so that the page still holds the old version when the approval goes out.
+  await page.route('**/api/v1/changes*', (route) => route.fulfill({
+    status: 200, contentType: 'application/json', body: JSON.stringify({token: 'quiet', queue_changed: false})}));
+  await waitForItems(page, pendingOf(BRAND_A.slug).length);
+  await selectOrdinary(page);
+  const id = await page.locator('.queue-item[aria-selected="true"]').getAttribute('data-draft');
+  const changed = 'Izvinite na cekanju, provjeravamo vasu narudzbu (changed elsewhere).';
+  setup.cli(['queue', 'edit', id, '--text', changed, '--as', 'ana']);
+  await page.keyboard.press('a');
+  await page.waitForFunction(() => /someone else|neko drugi/i.test(document.querySelector('#toast')?.textContent ?? ''),
+                             null, WAIT);
+  await page.waitForFunction((text) => document.querySelector('#draft-text')?.value === text, changed, WAIT);
+  assert.ok(setup.queue().some((d) => String(d.id) === id), 'the changed draft still waits');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

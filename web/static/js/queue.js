@@ -245,14 +245,23 @@ export function renderQueue(main) {
 
     function render() {
       const readOnly = !can(item.brand?.slug ?? item.case?.brand, 'agent');
+      // Text typed into this very version of the draft survives the second render (when the case arrives);
+      // a new version replaces it.
       const textarea = pane.querySelector('#draft-text');
-      const typed = textarea && textarea.dataset.draft === String(item.draft?.id) ? textarea.value : null;
+      const focused = textarea !== null && document.activeElement === textarea;
+      const typed = textarea && textarea.dataset.key === key ? textarea.value : null;
       clear(pane).append(caseView(detail, item, draftView(item, readOnly, handlers)));
       const fresh = pane.querySelector('#draft-text');
       if (fresh) {
         fresh.dataset.draft = String(item.draft?.id);
+        fresh.dataset.key = key;
         if (typed !== null) fresh.value = typed;
+        if (focused && typed !== null) {
+          fresh.focus();
+          fresh.setSelectionRange(fresh.value.length, fresh.value.length);
+        }
       }
+      pane.dataset.loaded = detail ? String(item.draft?.id) : '';
     }
   }
 
