@@ -93,7 +93,6 @@ function route() {
     screen = renderSettings(main);
   } else {
     if (at !== '/app/queue') history.replaceState(null, '', '/app/queue');
-    topBar();
     screen = renderQueue(main);
   }
   cleanup = typeof screen === 'function' ? screen : null;
