@@ -74,6 +74,8 @@ function route() {
   if (!session.user && path !== '/app/signin') {
     history.replaceState(null, '', `/app/signin?next=${encodeURIComponent(path + location.search)}`);
   }
+  const known = ['/app/signin', '/app/cases/', '/app/dashboard', '/app/settings', '/app/queue'];
+  if (session.user && !known.some((k) => location.pathname.startsWith(k))) history.replaceState(null, '', '/app/queue');
   topBar();
   const at = location.pathname;
   let screen;
@@ -92,7 +94,6 @@ function route() {
   } else if (at.startsWith('/app/settings')) {
     screen = renderSettings(main);
   } else {
-    if (at !== '/app/queue') history.replaceState(null, '', '/app/queue');
     screen = renderQueue(main);
   }
   cleanup = typeof screen === 'function' ? screen : null;
