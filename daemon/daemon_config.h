@@ -27,6 +27,9 @@ struct DaemonConfig {
   HttpServerOptions http_server;
   bool http_enabled = true;  // http.listen = off disables the server
   AuthOptions auth;          // web app sessions and the sign-in rate limit (auth.*)
+  // The web app's files (index.html, static/…), read once at start. Default: the installed copy, or the source
+  // tree's web/ for a build tree run (DefaultWebRoot in daemon/web_routes.h).
+  std::string web_root;
   // On SIGTERM, polls in flight get this long to finish before the daemon exits anyway (systemd's stop
   // timeout is 90 s by default; 10 s keeps restarts quick).
   std::chrono::seconds shutdown_grace{10};

@@ -22,6 +22,7 @@
 #include "daemon/exit_status.h"
 #include "daemon/http_server.h"
 #include "daemon/ops_routes.h"
+#include "daemon/web_routes.h"
 #include "daemon/push_writer.h"
 #include "daemon/webhook_routes.h"
 #include "daemon/instance_lock.h"
@@ -119,6 +120,7 @@ int RunRunCommand(CommandIo& io) {
   if (config->http_enabled) {
     auto router = std::make_shared<HttpRouter>();
     AddOpsRoutes(*router, **store, scheduler, &clock);
+    AddWebRoutes(*router, config->web_root);
     AddWebhookRoutes(*router, **store, push_writer, clock);
     auto started = HttpServer::Start(config->http_server, router);
     if (!started) return ReportError(io, started.error());
