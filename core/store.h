@@ -138,6 +138,7 @@ struct AlertPageFilter {
   std::optional<std::string> status;        // pending, sent, failed, suppressed
   std::optional<std::int64_t> before_id;
   std::size_t limit = 50;                   // at most 10,000
+};
 
 // ---- The approval queue, one page per query.
 

@@ -27,8 +27,9 @@ po::options_description DaemonOptions() {
       ("scheduler.max-pages-per-poll", text("10"), "pages one poll fetches before other sources get a turn")
       ("scheduler.shutdown-grace", text("10"), "seconds polls in flight get to finish on SIGTERM (1-60)")
       ("http.listen", text("127.0.0.1:8080"), "HOST:PORT of the web app, API and /healthz, /metrics; 'off' for none")
-      ("web-root", po::value<std::string>()->default_value(DefaultWebRoot().string()),
-       "folder of the web app's files (index.html and static/); read at start")
+      ("web-root", text("auto"),
+       "folder of the web app's files (index.html and static/), read at start; auto: the installed copy, else the "
+       "source tree's web/")
       ("http.threads", text("2"), "threads of the HTTP server (1-64)")
       ("http.max-body-bytes", text("2097152"), "largest request body the HTTP server accepts, bytes")
       ("http.request-timeout", text("30"), "seconds a request may take to arrive whole (1-600)")
@@ -124,7 +125,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
   if (config.http_enabled && config.http_server.listen.rfind(':') == std::string::npos)
     problems.push_back(fmt::format("http.listen = '{}' must be HOST:PORT or off", config.http_server.listen));
   config.web_root = vm["web-root"].as<std::string>();
-  if (config.http_enabled && !vm["web-root"].defaulted() && !std::filesystem::is_directory(config.web_root))
+  if (config.web_root == "auto") config.web_root = DefaultWebRoot().string();
+  else if (config.http_enabled && !std::filesystem::is_directory(config.web_root))
     problems.push_back(fmt::format("web-root = '{}' must be a folder (of the web app's files)", config.web_root));
   long request_timeout = 30;
   ReadNumber<std::size_t>(vm, "http.threads", 1, 64, config.http_server.threads, problems);

@@ -16,6 +16,9 @@
 #include "daemon/cli_parser.h"
 #include "daemon/alert_dispatcher.h"
 #include "daemon/alert_scanner.h"
+#include "daemon/api_routes.h"
+#include "daemon/api_stats.h"
+#include "daemon/auth.h"
 #include "daemon/cli_store.h"
 #include "daemon/commands.h"
 #include "daemon/daemon_config.h"
@@ -109,6 +112,9 @@ int RunRunCommand(CommandIo& io) {
   if (!judge) return ReportError(io, judge.error());
   // Declared before the writer so that the writer, which answers pushes on the server's connections, goes first.
   std::unique_ptr<HttpServer> server;
+  // Sign-in answers go out through the server's connections, so it is destroyed before the server; the server
+  // is stopped (below) before either goes, so no request reaches it once it is gone.
+  StoreAuthenticator authenticator(**store, clock, config->auth);
   // New and changed posts → judged → cases; the SLA watchdog on the same timer (daemon/pipeline.h).
   Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), BrandSettingsDrafting(*http));
   // Webhook pushes, stored in batches (group commit) and handed to the pipeline like a poll's page.
@@ -122,6 +128,9 @@ int RunRunCommand(CommandIo& io) {
     AddOpsRoutes(*router, **store, scheduler, &clock);
     AddWebRoutes(*router, config->web_root);
     AddWebhookRoutes(*router, **store, push_writer, clock);
+    AddAuthRoutes(*router, **store, authenticator, clock);
+    AddApiRoutes(*router, **store, authenticator, clock, ApiOptions{});
+    AddStatsRoutes(*router, **store, authenticator, clock);
     auto started = HttpServer::Start(config->http_server, router);
     if (!started) return ReportError(io, started.error());
     server = std::move(*started);

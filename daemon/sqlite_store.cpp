@@ -318,39 +318,6 @@ Result<IngestReport> IngestPosts(sqlite3* db, IngestStatements& statements, std:
 
 }  // namespace
 
-namespace sqlite_rows {
-
-Result<StoredPost> ReadPost(const SqliteStatement& row) {
-  StoredPost stored;
-  stored.id = row.Int(0);
-  stored.brand_id = row.Int(1);
-  stored.source_id = row.OptionalInt(2).value_or(0);  // NULL once the source is removed
-  Post& post = stored.post;
-  post.platform = row.Text(3);
-  post.external_id = row.Text(4);
-  auto kind = ParsePostKind(row.Text(5));
-  if (!kind) return Fail(ErrorCode::kMalformed, fmt::format("post {} has an unknown kind", stored.id));
-  post.kind = *kind;
-  post.thread_id = row.Text(6);
-  post.parent_id = row.Text(7);
-  post.author = Author{row.Text(8), row.Text(9), row.Text(10), row.Int(11)};
-  post.text = row.Text(12);
-  post.language = row.Text(13);
-  if (auto rating = row.OptionalInt(14)) post.rating = static_cast<int>(*rating);
-  post.url = row.Text(15);
-  post.created_at = row.Time(16);
-  post.edited_at = row.OptionalTime(17);
-  post.deleted_at = row.OptionalTime(18);
-  post.metrics = PostMetrics{row.Int(19), row.Int(20), row.Int(21), row.Int(22)};
-  post.from_brand = row.Int(23) != 0;
-  stored.fetched_at = row.Time(24);
-  stored.updated_at = row.Time(25);
-  stored.revision = static_cast<int>(row.Int(26));
-  return stored;
-}
-
-}  // namespace sqlite_rows
-
 // ---- Opening.
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
@@ -830,6 +797,14 @@ Result<Assessment> ReadAssessment(const SqliteStatement& row, int first) {
   a.reasons = std::move(*reasons);
   a.model_version = row.Text(first + 10);
   return a;
+}
+
+std::string_view CloseReasonColumn(const Case& c) { return c.close_reason ? CloseReasonName(*c.close_reason) : ""; }
+
+Result<Case> LoadCase(sqlite3* db, std::int64_t id) {
+  auto stmt = Query(db, fmt::format("SELECT {} FROM cases WHERE id = ?", kCaseColumns), id);
+  if (!stmt) return Fail(stmt.error());
+  return ReadOne<Case>(*stmt, ReadCase, fmt::format("no case with id {}", id));
 }
 
 }  // namespace odziv::daemon::sqlite_rows

@@ -165,7 +165,7 @@ test('a viewer is offered no action, and the API refuses an approval forced from
     const draft = await (await fetch(`/api/v1/drafts/${id}`)).json();
     const answer = await fetch(`/api/v1/drafts/${id}/approve`, {
       method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token},
-      body: JSON.stringify({version: draft.version})});
+      body: JSON.stringify({version: draft.draft.version})});
     return answer.status;
   }, draftId);
   assert.equal(status, 403);
