@@ -7,24 +7,20 @@ cases and drafts. Users are made with the CLI: an instance admin, an agent and a
 API token. Every GET route that docs/openapi.json documents is called and each answer (including errors) is
 validated against the schema the document gives for its status, with python3-jsonschema; then a few changes
 (approve, edit and approve, reject, assign, close, a brand PATCH, a source added and removed) are made and
-their answers validated too. The agent of zrno must get 404 for bora and for bora's case, and the viewer 403
-for an approval.
+their answers validated too, and so are the users, tokens, session (a real password sign-in with its cookie)
+and statistics routes. Every route the document names must have been called. The agent of zrno must get 404
+for bora and for bora's case, and the viewer 403 for an approval.
 
 usage: api_openapi_test.py ODZIV"""
 
 import json
 import os
-import queue
-import re
-import signal
-import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from odziv_process import Workspace  # noqa: E402
+from odziv_process import Daemon, Workspace  # noqa: E402
 
 try:
     import jsonschema
@@ -32,40 +28,8 @@ except ImportError:
     sys.exit("python3-jsonschema is missing: run scripts/install-deps")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEADLINE_S = 120  # for each log line waited on: the test fails rather than hangs
 POSTS = 4         # per brand
 SPEC = json.load(open(os.path.join(ROOT, "docs", "openapi.json")))
-
-
-class Daemon:
-    """`odziv run` whose log lines the test waits on."""
-
-    def __init__(self, ws):
-        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text", "--http.listen",
-                                      "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stderr:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def expect(self, pattern):
-        while True:
-            try:
-                line = self.lines.get(timeout=DEADLINE_S)
-            except queue.Empty:
-                raise AssertionError(f"no log line matching {pattern!r} within {DEADLINE_S} s")
-            if line is None:
-                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}")
-            match = re.search(pattern, line)
-            if match:
-                return match
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.proc.wait(timeout=60) == 0, "the daemon did not stop cleanly"
 
 
 def validator(schema):
@@ -79,21 +43,28 @@ class Api:
         self.base = f"http://127.0.0.1:{port}"
         self.checked = set()  # (method, pattern) whose answers were validated
 
-    def call(self, token, method, path, pattern, body=None, expect=200):
+    def call(self, token, method, path, pattern, body=None, expect=200, headers=None):
+        """Calls as the API token `token` (or with only `headers` when token is None); returns the answer."""
+        return self.exchange(token, method, path, pattern, body, expect, headers)[0]
+
+    def exchange(self, token, method, path, pattern, body=None, expect=200, headers=None):
+        """As call, and also returns the answer's headers."""
         data = None if body is None else json.dumps(body).encode()
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = dict(headers or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                status, raw = response.status, response.read()
+                status, raw, answer_headers = response.status, response.read(), response.headers
         except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
+            status, raw, answer_headers = e.code, e.read(), e.headers
         assert status == expect, f"{method} {path}: {status}, expected {expect}: {raw[:500]!r}"
         answer = json.loads(raw) if raw else None
         self.validate(method, pattern, status, answer)
-        return answer
+        return answer, answer_headers
 
     def validate(self, method, pattern, status, answer):
         operation = SPEC["paths"].get(pattern, {}).get(method.lower())
@@ -211,11 +182,58 @@ def main():
         api.call(root, "DELETE", "/api/v1/brands/cvijet/sources/cvijet-rss", "/api/v1/brands/{slug}/sources/{name}",
                  expect=204)
 
-        # Every documented GET of the routes above was called and validated.
-        documented = {("GET", path) for path, ops in SPEC["paths"].items() if "get" in ops
-                      and not path.startswith(("/api/v1/session", "/api/v1/users", "/api/v1/stats"))}
+        # Statistics.
+        stats = api.call(ana, "GET", "/api/v1/stats?brand=zrno&bucket=hour", "/api/v1/stats")
+        assert sum(b["posts"] for b in stats["buckets"]) == POSTS, stats
+        api.call(ana, "GET", "/api/v1/stats", "/api/v1/stats")
+        api.call(ana, "GET", "/api/v1/stats?brand=bora", "/api/v1/stats", expect=404)
+        api.call(ana, "GET", "/api/v1/stats?from=yesterday", "/api/v1/stats", expect=400)
+
+        # Users and tokens.
+        users = api.call(root, "GET", "/api/v1/users", "/api/v1/users")
+        assert [u["login"] for u in users["items"]] == ["root", "ana", "vid"], users
+        assert [u["login"] for u in api.call(ana, "GET", "/api/v1/users", "/api/v1/users")["items"]] == ["ana"]
+        api.call(root, "GET", "/api/v1/users/vid", "/api/v1/users/{login}")
+        api.call(ana, "GET", "/api/v1/users/vid", "/api/v1/users/{login}", expect=404)
+        api.call(root, "POST", "/api/v1/users", "/api/v1/users",
+                 {"login": "mia", "name": "Mia", "brands": {"bora": "agent"}}, expect=201)
+        api.call(root, "POST", "/api/v1/users", "/api/v1/users", {"login": "mia", "name": "Mia"}, expect=409)
+        api.call(ana, "POST", "/api/v1/users", "/api/v1/users", {"login": "eve", "name": "Eve"}, expect=403)
+        mia = api.call(root, "PATCH", "/api/v1/users/mia", "/api/v1/users/{login}",
+                       {"brands": {"bora": None, "zrno": "viewer"}, "languages": ["bs"]})
+        assert mia["brands"] == {"zrno": "viewer"} and mia["languages"] == ["bs"], mia
+        api.call(root, "DELETE", "/api/v1/users/mia", "/api/v1/users/{login}", expect=204)
+        api.call(root, "POST", "/api/v1/users/ana/password", "/api/v1/users/{login}/password",
+                 {"password": "short"}, expect=400)
+        api.call(root, "POST", "/api/v1/users/ana/password", "/api/v1/users/{login}/password",
+                 {"password": "kafa-bez-secera-42"}, expect=204)
+        made = api.call(ana, "POST", "/api/v1/tokens", "/api/v1/tokens", {"name": "script"}, expect=201)
+        assert made["token"].startswith("odz_"), made
+        listed = api.call(made["token"], "GET", "/api/v1/tokens", "/api/v1/tokens")["items"]
+        assert made["id"] in [t["id"] for t in listed] and all("token" not in t for t in listed), listed
+        api.call(ana, "DELETE", f"/api/v1/tokens/{made['id']}", "/api/v1/tokens/{id}", expect=204)
+        api.call(made["token"], "GET", "/api/v1/tokens", "/api/v1/tokens", expect=401)
+        api.call(vid, "DELETE", f"/api/v1/tokens/{made['id']}", "/api/v1/tokens/{id}", expect=404)
+
+        # A session: signing in with the password just set, then out.
+        api.call(None, "POST", "/api/v1/session", "/api/v1/session", {"login": "ana", "password": "wrong-password-1"},
+                 expect=401)
+        session, answer_headers = api.exchange(None, "POST", "/api/v1/session", "/api/v1/session",
+                                               {"login": "ana", "password": "kafa-bez-secera-42"})
+        cookie = answer_headers["Set-Cookie"].split(";")[0]
+        assert cookie.startswith("odziv_session=") and session["user"]["login"] == "ana", session
+        shown = api.call(None, "GET", "/api/v1/session", "/api/v1/session", headers={"Cookie": cookie})
+        assert shown["via"] == "session" and shown["csrf_token"] == session["csrf_token"], shown
+        assert api.call(ana, "GET", "/api/v1/session", "/api/v1/session")["via"] == "token"
+        api.call(ana, "DELETE", "/api/v1/session", "/api/v1/session", expect=409)
+        api.call(None, "DELETE", "/api/v1/session", "/api/v1/session", expect=204,
+                 headers={"Cookie": cookie, "X-CSRF-Token": session["csrf_token"]})
+        api.call(None, "GET", "/api/v1/session", "/api/v1/session", expect=401, headers={"Cookie": cookie})
+
+        # Every documented route was called and its answer validated.
+        documented = {(method.upper(), path) for path, ops in SPEC["paths"].items() for method in ops}
         missing = documented - api.checked
-        assert not missing, f"documented GET routes not exercised: {sorted(missing)}"
+        assert not missing, f"documented routes not exercised: {sorted(missing)}"
         daemon.stop()
         daemon = None
     finally:

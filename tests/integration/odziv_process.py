@@ -3,10 +3,16 @@ source serving a JSON Lines file, and starting, waiting for and killing daemons.
 
 import http.server
 import os
+import queue
+import re
+import signal
 import sqlite3
 import subprocess
 import tempfile
 import threading
+import time
+
+DEADLINE_S = 120  # for each log line waited on: a test fails rather than hangs
 
 
 class Workspace:
@@ -42,6 +48,44 @@ class Workspace:
             return con.execute(sql, params).fetchall()
         finally:
             con.close()
+
+
+class Daemon:
+    """`odziv run` whose log lines a test waits on: the daemon says when it has done something."""
+
+    def __init__(self, ws, *extra):
+        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text", "--http.listen",
+                                      "127.0.0.1:0", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def expect(self, pattern):
+        """The first log line from now on matching `pattern`; fails on exit or after DEADLINE_S."""
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no log line matching {pattern!r} within {DEADLINE_S} s")
+            if line is None:
+                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}")
+            match = re.search(pattern, line)
+            if match:
+                return match
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(timeout=60) == 0, "the daemon did not stop cleanly"
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=60)
 
 
 class FileServer:

@@ -13,22 +13,17 @@ usage: reply_delivery_test.py ODZIV"""
 
 import json
 import os
-import queue
-import re
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from odziv_process import Workspace  # noqa: E402
+from odziv_process import Daemon, Workspace  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POSTS = 12
 CRASHES = 10
-DEADLINE_S = 120  # for each condition waited on; the test fails rather than hangs
 
 
 def call(fake, path, body=None):
@@ -36,43 +31,6 @@ def call(fake, path, body=None):
     request = urllib.request.Request(fake + path, data=data, method="GET" if body is None else "POST",
                                      headers={"Content-Type": "application/json"})
     return json.loads(urllib.request.urlopen(request, timeout=90).read() or b"null")
-
-
-class Daemon:
-    """`odziv run` whose log lines the test waits on: the daemon says when it has done something."""
-
-    def __init__(self, ws):
-        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text", "--http.listen",
-                                      "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stderr:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def expect(self, pattern):
-        """The first log line from now on matching `pattern`; fails on exit or after DEADLINE_S."""
-        deadline = time.monotonic() + DEADLINE_S
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"no log line matching {pattern!r} within {DEADLINE_S} s")
-            if line is None:
-                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}")
-            match = re.search(pattern, line)
-            if match:
-                return match
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.proc.wait(timeout=60) == 0, "the daemon did not stop cleanly"
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=60)
 
 
 def main():
