@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 
 #include "core/http_client.h"
 #include "daemon/http_router.h"
@@ -174,31 +176,77 @@ struct Answer {
   std::string hsts;
 };
 
-// One GET over TLS that trusts only `trusted` (a PEM certificate). Throws on a failed handshake or I/O error.
-Answer GetOverTls(std::uint16_t port, const std::string& trusted, const std::string& target,
-                  int max_version = 0) {
-  asio::io_context ioc;
-  ssl::context context(ssl::context::tls_client);
-  context.load_verify_file(trusted);
-  context.set_verify_mode(ssl::verify_peer);
-  if (max_version != 0) {
-    // An old client: allowed to offer what the server must refuse.
-    SSL_CTX_set_security_level(context.native_handle(), 0);
-    SSL_CTX_set_cipher_list(context.native_handle(), "ALL:@SECLEVEL=0");
-    SSL_CTX_set_min_proto_version(context.native_handle(), 0);
-    SSL_CTX_set_max_proto_version(context.native_handle(), max_version);
+// A TLS connection to the server on loopback that trusts only `trusted` (a PEM certificate). Throws on a
+// failed handshake or I/O error; every operation gives up after 10 s.
+class TlsClient {
+ public:
+  TlsClient(std::uint16_t port, const std::string& trusted, int max_version = 0) {
+    context_.load_verify_file(trusted);
+    context_.set_verify_mode(ssl::verify_peer);
+    if (max_version != 0) {
+      // An old client: allowed to offer what the server must refuse.
+      SSL_CTX_set_security_level(context_.native_handle(), 0);
+      SSL_CTX_set_cipher_list(context_.native_handle(), "ALL:@SECLEVEL=0");
+      SSL_CTX_set_min_proto_version(context_.native_handle(), 0);
+      SSL_CTX_set_max_proto_version(context_.native_handle(), max_version);
+    }
+    // The stream takes the context's settings when it is made, so only now.
+    stream_.emplace(ioc_, context_);
+    stream_->next_layer().connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    Check(Await([this](auto done) { stream_->async_handshake(ssl::stream_base::client, done); }));
   }
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, context);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-  beast::get_lowest_layer(stream).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  stream.handshake(ssl::stream_base::client);
-  bhttp::request<bhttp::string_body> request(bhttp::verb::get, target, 11);
-  request.set(bhttp::field::host, "localhost");
-  bhttp::write(stream, request);
-  beast::flat_buffer buffer;
-  bhttp::response<bhttp::string_body> response;
-  bhttp::read(stream, buffer, response);
-  return Answer{response.result_int(), response.body(), std::string(response[bhttp::field::strict_transport_security])};
+
+  Answer Send(bhttp::verb verb, const std::string& target, std::string body = "") {
+    bhttp::request<bhttp::string_body> request(verb, target, 11);
+    request.set(bhttp::field::host, "localhost");
+    request.body() = std::move(body);
+    request.prepare_payload();
+    Check(Await([&](auto done) { bhttp::async_write(*stream_, request, done); }));
+    bhttp::response<bhttp::string_body> response;
+    Check(Await([&](auto done) { bhttp::async_read(*stream_, buffer_, response, done); }));
+    return Answer{response.result_int(), response.body(),
+                  std::string(response[bhttp::field::strict_transport_security])};
+  }
+
+  // Whether the server ends the connection (reading gives an error) within 10 s.
+  bool ClosedByServer() {
+    char sink[64];
+    while (true) {
+      auto read = Await([&](auto done) { stream_->async_read_some(asio::buffer(sink), done); });
+      if (!read) return false;
+      if (*read) return true;
+    }
+  }
+
+ private:
+  // Starts one asynchronous operation with `start(handler)` and runs it to its end: its error code, or
+  // nothing when it took over 10 s (it is cancelled then).
+  template <class Start>
+  std::optional<beast::error_code> Await(Start start) {
+    std::optional<beast::error_code> result;
+    start([&result](beast::error_code ec, auto...) { result = ec; });
+    ioc_.restart();
+    ioc_.run_for(std::chrono::seconds(10));
+    if (result) return result;
+    beast::get_lowest_layer(*stream_).cancel();
+    ioc_.restart();
+    ioc_.run();
+    return std::nullopt;
+  }
+
+  static void Check(const std::optional<beast::error_code>& result) {
+    if (!result) throw std::runtime_error("no answer from the server within 10 s");
+    if (*result) throw boost::system::system_error(*result);
+  }
+
+  asio::io_context ioc_;
+  ssl::context context_{ssl::context::tls_client};
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
+  beast::flat_buffer buffer_;
+};
+
+Answer GetOverTls(std::uint16_t port, const std::string& trusted, const std::string& target, int max_version = 0) {
+  return TlsClient(port, trusted, max_version).Send(bhttp::verb::get, target);
 }
 
 std::shared_ptr<HttpRouter> TlsRouter(std::atomic<int>& hits) {
@@ -319,4 +367,38 @@ TEST_CASE("HttpServer names the TLS file at fault: missing, not PEM, or a key th
   // The certificate's file given as the key (a common slip) is not a key either.
   CHECK(refused(pem.cert, pem.cert).find("http.tls-key") != std::string::npos);
   CHECK(refused(pem.cert, "").find("set together") != std::string::npos);
+}
+
+TEST_CASE("HttpServer over TLS keeps the body limit and the request timeout, and stops with connections open") {
+  PemFiles pem = MakeSelfSigned("limits");
+  std::atomic<int> hits = 0;
+  auto router = TlsRouter(hits);
+  router->Add("POST", "/who", [&hits](const ServerRequest& r) {
+    ++hits;
+    return ServerResponse::Text(200, std::to_string(r.body.size()));
+  });
+  HttpServerOptions options = TlsOptions(pem);
+  options.max_body_bytes = 1000;
+  options.request_timeout = std::chrono::seconds(1);
+  auto server = HttpServer::Start(options, router);
+  REQUIRE(server);
+  const std::uint16_t port = (*server)->port();
+
+  TlsClient client(port, pem.cert);
+  CHECK(client.Send(bhttp::verb::post, "/who", std::string(500, 'x')).body == "500");
+  Answer big = client.Send(bhttp::verb::post, "/who", std::string(5000, 'x'));
+  CHECK(big.status == 413);
+  CHECK(client.ClosedByServer());  // and the connection is closed after it
+  CHECK(hits == 1);
+
+  // A connection that sends nothing after the handshake is closed after the request timeout.
+  TlsClient idle(port, pem.cert);
+  CHECK(idle.ClosedByServer());
+
+  // Stop returns with a keep-alive connection open; the connection ends with the server.
+  TlsClient open(port, pem.cert);
+  CHECK(open.Send(bhttp::verb::get, "/who").status == 200);
+  (*server)->Stop(std::chrono::seconds(1));
+  server->reset();
+  CHECK(open.ClosedByServer());
 }
