@@ -62,7 +62,9 @@ ServerResponse Answer(Result<ServerResponse> result) {
   return std::move(*result);
 }
 
+// Over the daemon's own TLS, or through a TLS proxy that says so.
 bool Secure(const ServerRequest& request) {
+  if (request.tls) return true;
   auto proto = request.Header("X-Forwarded-Proto");
   return proto && (*proto == "https" || *proto == "HTTPS");
 }

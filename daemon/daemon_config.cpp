@@ -33,6 +33,11 @@ po::options_description DaemonOptions() {
       ("http.threads", text("2"), "threads of the HTTP server (1-64)")
       ("http.max-body-bytes", text("2097152"), "largest request body the HTTP server accepts, bytes")
       ("http.request-timeout", text("30"), "seconds a request may take to arrive whole (1-600)")
+      ("http.tls-cert", po::value<std::string>(),
+       "PEM file of the certificate (then its chain) to serve HTTPS with; with http.tls-key. Unset: plain HTTP")
+      ("http.tls-key", po::value<std::string>(), "PEM file of the certificate's private key")
+      ("http.hsts-max-age", text("0"),
+       "with TLS, seconds a browser keeps to HTTPS for the host (Strict-Transport-Security); 0 sends none")
       ("http-client.threads", text("4"), "threads of the HTTP client (1-64)")
       ("http-client.timeout", text("30"), "seconds one platform request may take (1-600)")
       ("http-client.max-body-bytes", text("16777216"), "largest platform response accepted, bytes")
@@ -134,6 +139,16 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
                           problems);
   ReadNumber<long>(vm, "http.request-timeout", 1, 600, request_timeout, problems);
   config.http_server.request_timeout = std::chrono::seconds(request_timeout);
+  long hsts = 0;
+  ReadNumber<long>(vm, "http.hsts-max-age", 0, 2L * 365 * 86400, hsts, problems);
+  config.http_server.hsts_max_age = std::chrono::seconds(hsts);
+  if (vm.count("http.tls-cert")) config.http_server.tls_cert = vm["http.tls-cert"].as<std::string>();
+  if (vm.count("http.tls-key")) config.http_server.tls_key = vm["http.tls-key"].as<std::string>();
+  // The files are read now too, so that a bad one is reported with the rest (and a renewed certificate that
+  // does not load is caught by a reload, before the restart that would use it).
+  if (config.http_enabled) {
+    if (auto tls = CheckTlsFiles(config.http_server); !tls) problems.push_back(tls.error().message);
+  }
   long idle = 43200, lifetime = 604800, window = 900;
   ReadNumber<long>(vm, "auth.session-idle-timeout", 60, 30L * 86400, idle, problems);
   ReadNumber<long>(vm, "auth.session-lifetime", 60, 365L * 86400, lifetime, problems);

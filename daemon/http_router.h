@@ -21,6 +21,7 @@ struct ServerRequest {
   HttpHeaders headers;
   std::string body;
   std::string remote_address;
+  bool tls = false;  // came over the server's own TLS (not a proxy's: that is X-Forwarded-Proto)
 
   std::optional<std::string_view> Header(std::string_view name) const;  // case-insensitive
 };

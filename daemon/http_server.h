@@ -3,6 +3,9 @@
 // hostile client cannot hold it. Routing is HttpRouter's; handlers run on the server's threads and should
 // not block for long (a database read is fine; a platform call is not). A handler that must wait (a webhook
 // push waiting for its batch commit) answers with ServerResponse::deferred and frees the thread.
+// TLS is optional (tls_cert and tls_key): most deployments terminate it in a reverse proxy, but a small one
+// can serve HTTPS itself. Then every connection must be TLS 1.2 or newer; a plain HTTP request to the port
+// gets a 400 in plain HTTP saying so and is closed, and requests carry ServerRequest::tls.
 #pragma once
 
 #include <chrono>
@@ -17,7 +20,7 @@
 namespace odziv::daemon {
 
 struct HttpServerOptions {
-  // host:port to listen on. Loopback by default: put a reverse proxy in front for TLS and the outside.
+  // host:port to listen on. Loopback by default: put a reverse proxy in front for the outside (or set tls_*).
   // Port 0 lets the system pick (tests).
   std::string listen = "127.0.0.1:8080";
   // Threads that run I/O and handlers. Two keep a queue page responsive while another request waits on
@@ -29,12 +32,25 @@ struct HttpServerOptions {
   std::chrono::seconds request_timeout{30};
   // Connections beyond this are closed at once (each holds a socket and a buffer).
   std::size_t max_connections = 512;
+  // PEM files of the certificate (the server's first, then its chain) and of its private key. Both empty:
+  // plain HTTP. Both set: HTTPS only. Read once, at Start.
+  std::string tls_cert;
+  std::string tls_key;
+  // With TLS, Strict-Transport-Security: max-age=N on every response; 0 sends none (a browser that saw the
+  // header refuses plain HTTP to the host for that long, so it is opt-in).
+  std::chrono::seconds hsts_max_age{0};
+
+  bool tls() const { return !tls_cert.empty() || !tls_key.empty(); }
 };
+
+// Reads tls_cert and tls_key as Start would: kConfig naming the file when one is missing, unreadable, not
+// PEM, or when the key does not belong to the certificate; kConfig when only one of them is set. OK without TLS.
+[[nodiscard]] Status CheckTlsFiles(const HttpServerOptions& options);
 
 class HttpServer {
  public:
   // Binds and starts serving. kConfig when `listen` is not host:port, or the address is in use or not
-  // ours to bind (the message names it).
+  // ours to bind (the message names it), or the TLS files do not load (CheckTlsFiles).
   [[nodiscard]] static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                                  std::shared_ptr<const HttpRouter> router);
   virtual ~HttpServer() = default;

@@ -134,7 +134,8 @@ int RunRunCommand(CommandIo& io) {
     auto started = HttpServer::Start(config->http_server, router);
     if (!started) return ReportError(io, started.error());
     server = std::move(*started);
-    log->info("HTTP server listening on {} (port {})", config->http_server.listen, server->port());
+    log->info("HTTP server listening on {} (port {}){}", config->http_server.listen, server->port(),
+              config->http_server.tls() ? ", HTTPS only" : "");
   }
   std::thread signal_thread([&] {
     while (true) {
@@ -213,6 +214,10 @@ int RunRunCommand(CommandIo& io) {
         scheduler.SetPolicy(fresh->scheduler.policy);
         if (fresh->db != config->db || fresh->scheduler.max_concurrent_polls != config->scheduler.max_concurrent_polls)
           log->warn("db and scheduler.max-concurrent-polls take effect at the next restart");
+        const HttpServerOptions& h = fresh->http_server;
+        if (h.listen != config->http_server.listen || h.tls_cert != config->http_server.tls_cert ||
+            h.tls_key != config->http_server.tls_key || h.hsts_max_age != config->http_server.hsts_max_age)
+          log->warn("http.listen, http.tls-cert, http.tls-key and http.hsts-max-age take effect at the next restart");
         log->info("configuration reloaded");
       }
       notifier.Ready();

@@ -230,6 +230,11 @@ TEST_CASE("Signing in sets an HttpOnly SameSite cookie and gives the CSRF token;
   secure.body = R"({"login":"lea","password":"correct horse battery"})";
   secure.headers.emplace_back("X-Forwarded-Proto", "https");
   CHECK(HeaderOf(f.Send(secure), "Set-Cookie")->find("; Secure") != std::string::npos);
+  // So it is over the daemon's own TLS, with no proxy header.
+  ServerRequest direct = secure;
+  direct.headers.clear();
+  direct.tls = true;
+  CHECK(HeaderOf(f.Send(direct), "Set-Cookie")->find("; Secure") != std::string::npos);
 
   // Signing out revokes the session and clears the cookie.
   ServerResponse out = f.AsSession(s, "DELETE", "/api/v1/session");

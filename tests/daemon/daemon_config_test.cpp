@@ -63,3 +63,27 @@ TEST_CASE("LoadDaemonConfig treats an unknown command-line option as a usage err
   REQUIRE_FALSE(config);
   CHECK(config.error().code == ErrorCode::kInvalidArgument);
 }
+
+TEST_CASE("LoadDaemonConfig leaves TLS off by default and reports TLS files that cannot be used") {
+  auto plain = LoadDaemonConfig({});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->http_server.tls());
+  CHECK(plain->http_server.hsts_max_age == std::chrono::seconds(0));
+
+  std::string file = WriteFile("tls.conf", "[http]\ntls-cert = /nonexistent/odziv-cert.pem\n"
+                                           "tls-key = /nonexistent/odziv-key.pem\nhsts-max-age = -1\n");
+  auto bad = LoadDaemonConfig({"--config", file});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::kConfig);
+  CHECK(bad.error().message.find("2 problems") != std::string::npos);
+  CHECK(bad.error().message.find("http.hsts-max-age") != std::string::npos);
+  CHECK(bad.error().message.find("http.tls-cert = '/nonexistent/odziv-cert.pem' cannot be read") != std::string::npos);
+
+  auto half = LoadDaemonConfig({"--http.tls-key", file});
+  REQUIRE_FALSE(half);
+  CHECK(half.error().message.find("http.tls-cert and http.tls-key must be set together") != std::string::npos);
+
+  // With no HTTP server the files are not read.
+  CHECK(LoadDaemonConfig({"--config", WriteFile("tls_off.conf", "[http]\nlisten = off\ntls-cert = /nonexistent/c.pem\n"
+                                                                "tls-key = /nonexistent/k.pem\n")}));
+}
