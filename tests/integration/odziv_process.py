@@ -3,10 +3,14 @@ source serving a JSON Lines file, and starting, waiting for and killing daemons.
 
 import http.server
 import os
+import queue
+import re
+import signal
 import sqlite3
 import subprocess
 import tempfile
 import threading
+import time
 
 
 class Workspace:
@@ -42,6 +46,65 @@ class Workspace:
             return con.execute(sql, params).fetchall()
         finally:
             con.close()
+
+
+class LoggedDaemon:
+    """`odziv run` whose log lines the test waits on (the daemon says when it has done something).
+    `on_line(line)`, when given, sees every line as it arrives, on the reader thread: tests that kill the
+    daemon on a log line do it there. `env` replaces the environment; `preexec_fn` runs in the child."""
+
+    def __init__(self, ws, *extra, on_line=None, env=None, preexec_fn=None, deadline_s=120):
+        self.deadline_s = deadline_s
+        self.on_line = on_line
+        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text",
+                                      "--http.listen", "127.0.0.1:0", *extra], env=env, preexec_fn=preexec_fn,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines = queue.Queue()
+        self.log = []  # every line so far, for failure messages
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            line = line.rstrip("\n")
+            self.log.append(line)
+            if self.on_line:
+                self.on_line(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def expect(self, pattern, exited_ok=False):
+        """The first log line from now on matching `pattern`; fails after the deadline, and when the daemon
+        exits first (or returns None then, with exited_ok)."""
+        deadline = time.monotonic() + self.deadline_s
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no log line matching {pattern!r} within {self.deadline_s} s; "
+                                     f"last lines: {self.log[-5:]}")
+            if line is None:
+                self.lines.put(None)  # later calls see the end too
+                if exited_ok:
+                    return None
+                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}; "
+                                     f"last lines: {self.log[-5:]}")
+            match = re.search(pattern, line)
+            if match:
+                return match
+
+    def port(self):
+        """The port of the daemon's HTTP server, from its log."""
+        return int(self.expect(r"HTTP server listening on \S+ \(port (\d+)\)").group(1))
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=60)
+        assert status == 0, f"the daemon did not stop cleanly: {status}; last lines: {self.log[-5:]}"
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        return self.proc.wait(timeout=60)
 
 
 class FileServer:
