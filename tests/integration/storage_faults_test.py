@@ -2,9 +2,10 @@
 """The daemon meets a full disk, a read-only database and a database locked by another process:
 
 (a) disk full: the database lives on a small tmpfs. The daemon ingests until the disk is full, says so in a
-    clear log line, keeps running and keeps what it stored (integrity check ok); when the tmpfs is made
-    larger it goes on by itself and every post ends up stored exactly once. Mounting needs root: without it
-    this part is skipped with a message (CI runs as root).
+    clear log line, keeps running and keeps what it stored (integrity check ok), /healthz says the disk is
+    full and the source is not blamed; when the tmpfs is made larger it goes on by itself and every post
+    ends up stored and judged exactly once. Mounting needs root: without it this part is skipped with a
+    message (CI runs as root).
 (b) read-only database: a database its user cannot write (on a read-only mount as root, or a read-only
     file) is refused at start with one clear line and a non-zero exit, untouched.
 (c) locked database: another process holds `BEGIN EXCLUSIVE` while the daemon ingests. The daemon says the
@@ -114,13 +115,16 @@ def disk_full(odziv):
         assert daemon.proc.poll() is None, "the daemon gave up on a full disk"
         assert_source_healthy(ws, "a full disk")
         health = healthz(port)
-        assert health["database"] == "ok", health
+        assert health["status"] == "failing" and "is full" in health["database_writable"], \
+            f"/healthz does not see the full disk: {health}"
 
         resize(disk, "128m")  # space comes back: the daemon goes on by itself
         wait_for_posts(ws, daemon, total)
         # Posts whose judging failed on the full disk are judged once there is room.
         while unjudged(ws) > 0:
             daemon.expect(r"posts judged")
+        health = healthz(port)
+        assert health["database_writable"] == "ok", f"/healthz still fails once there is room: {health}"
         daemon.stop()
         assert_each_once(ws, total)
         assert_source_healthy(ws, "a full disk")
