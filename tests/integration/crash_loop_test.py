@@ -206,14 +206,19 @@ def outstanding(ws, now):
     return {"approve": pending, "reply": deliveries, "alert": alerts}
 
 
-def finished(ws, total):
-    (posts,) = ws.query("SELECT count(*) FROM posts")[0]
-    (unjudged,) = ws.query("SELECT count(*) FROM posts p WHERE NOT EXISTS "
-                           "(SELECT 1 FROM assessments a WHERE a.post_id = p.id)")[0]
-    (waiting,) = ws.query("SELECT count(*) FROM cases WHERE status IN ('open', 'awaiting_approval')")[0]
-    (unsent,) = ws.query("SELECT count(*) FROM deliveries WHERE status != 'sent'")[0]
-    (alerts,) = ws.query("SELECT count(*) FROM alerts WHERE status = 'pending'")[0]
-    return posts >= total and unjudged == 0 and waiting == 0 and unsent == 0 and alerts == 0
+def work_left(ws, total):
+    """What is not done yet, by stage (empty when everything is)."""
+    left = {
+        "posts not stored": total - ws.query("SELECT count(*) FROM posts")[0][0],
+        # The brand's own posts are not judged (the feed has a few).
+        "posts not judged": ws.query("SELECT count(*) FROM posts p WHERE from_brand = 0 AND NOT EXISTS "
+                                     "(SELECT 1 FROM assessments a WHERE a.post_id = p.id)")[0][0],
+        "cases not answered": ws.query("SELECT count(*) FROM cases WHERE status IN "
+                                       "('open', 'awaiting_approval')")[0][0],
+        "deliveries not sent": ws.query("SELECT count(*) FROM deliveries WHERE status != 'sent'")[0][0],
+        "alerts not sent": ws.query("SELECT count(*) FROM alerts WHERE status = 'pending'")[0][0],
+    }
+    return {k: n for k, n in left.items() if n > 0}
 
 
 def main():
@@ -300,8 +305,14 @@ def main():
     approver.prepare()
     daemon = LoggedDaemon(ws, *daemon_args, on_line=approver.on_line)
     approver.start(daemon)
-    while not finished(ws, total):
-        daemon.expect(r".")
+    while left := work_left(ws, total):
+        try:
+            daemon.expect(r".")
+        except AssertionError as e:
+            cases = ws.query("SELECT c.id, c.status, d.status, v.status, v.last_error FROM cases c "
+                             "LEFT JOIN drafts d ON d.case_id = c.id LEFT JOIN deliveries v ON v.draft_id = d.id "
+                             "WHERE c.status IN ('open', 'awaiting_approval') OR v.status != 'sent'")
+            raise AssertionError(f"{e}\nwork left: {left}; cases, drafts, deliveries: {cases[:10]}")
     approver.stop()
     daemon.stop()
     assert not approver.unexpected, f"unexpected answers to approvals: {approver.unexpected[:5]}"
