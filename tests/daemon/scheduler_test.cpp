@@ -40,6 +40,20 @@ struct TempDb {
     for (int i = 0; i < posts; ++i) out << R"({"id":"p)" << i << R"(","text":"post )" << i << "\"}\n";
     return path.string();
   }
+  // A brand and a replay source "feed" of `posts` posts, `batch` a page, polled every second.
+  void AddFeed(int posts, int batch) {
+    Brand brand;
+    brand.slug = "zrno";
+    brand.name = "Zrno";
+    auto b = store->AddBrand(brand).value();
+    Source source;
+    source.brand_id = b.id;
+    source.name = "feed";
+    source.platform = "replay";
+    source.settings = {{"file", WriteFeed(posts)}, {"batch", std::to_string(batch)}, {"drain", "true"}};
+    source.poll_interval = std::chrono::seconds(1);
+    store->AddSource(source).value();
+  }
 };
 
 class UnusedHttp final : public HttpClient {
@@ -51,17 +65,8 @@ class UnusedHttp final : public HttpClient {
 
 TEST_CASE("Scheduler polls a backlog until it is stored, and applies source changes without a restart") {
   TempDb db;
-  Brand brand;
-  brand.slug = "zrno";
-  brand.name = "Zrno";
-  auto b = db.store->AddBrand(brand).value();
-  Source source;
-  source.brand_id = b.id;
-  source.name = "feed";
-  source.platform = "replay";
-  source.settings = {{"file", db.WriteFeed(50)}, {"batch", "4"}, {"drain", "true"}};
-  source.poll_interval = std::chrono::seconds(1);
-  db.store->AddSource(source).value();
+  db.AddFeed(50, 4);
+  const std::int64_t brand_id = db.store->GetSource("feed").value().brand_id;
 
   SystemClock clock;
   UnusedHttp http;
@@ -89,7 +94,7 @@ TEST_CASE("Scheduler polls a backlog until it is stored, and applies source chan
   CHECK(finished);
   CHECK(stored == 50);
   CHECK(broke);
-  CHECK(db.store->CountPosts(b.id).value() == 50);
+  CHECK(db.store->CountPosts(brand_id).value() == 50);
   auto after = db.store->GetSource("feed").value();
   CHECK(after.health == SourceHealth::kNeedsHuman);
   CHECK(after.last_error.find("/nonexistent.jsonl") != std::string::npos);
@@ -102,17 +107,7 @@ TEST_CASE("Scheduler polls a backlog until it is stored, and applies source chan
 
 TEST_CASE("A page the database cannot store is fetched again soon and does not count against the source") {
   TempDb db;
-  Brand brand;
-  brand.slug = "zrno";
-  brand.name = "Zrno";
-  auto b = db.store->AddBrand(brand).value();
-  Source source;
-  source.brand_id = b.id;
-  source.name = "feed";
-  source.platform = "replay";
-  source.settings = {{"file", db.WriteFeed(6)}, {"batch", "3"}, {"drain", "true"}};
-  source.poll_interval = std::chrono::seconds(1);
-  db.store->AddSource(source).value();
+  db.AddFeed(6, 3);
   // Another process holds the write lock; this store gives up on it after 50 ms.
   SqliteStoreOptions locked_options;
   locked_options.path = (db.dir / "odziv.db").string();
