@@ -23,6 +23,7 @@ PollReport PollSource(Store& store, platforms::Connector& connector, const Sourc
                                      due_now ? std::optional<Timestamp>(clock.Now()) : next_poll_at);
     if (!ingested) {
       report.error = ingested.error().WithContext("storing the page");
+      report.storing_failed = true;
       return report;
     }
     ++report.pages;

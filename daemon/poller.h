@@ -21,6 +21,7 @@ struct PollReport {
   std::string cursor_before;
   std::string cursor_after;
   std::optional<Error> error;  // the failure that ended the poll; pages stored before it stay stored
+  bool storing_failed = false;  // the error came from the database (disk full, locked), not from the platform
 };
 
 // Fetches up to `max_pages` pages (following FetchPage::more) and stores each at once. After the last page

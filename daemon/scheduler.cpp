@@ -255,7 +255,17 @@ void Scheduler::PollOne(std::int64_t source_id) {
   SourceHealth health = SourceHealth::kOk;
   int failures = 0;
   std::string last_error;
-  if (report.error) {
+  if (report.error && report.storing_failed) {
+    // The database failed (a full disk, another process holding the lock), not the platform: the source keeps
+    // its health and its backoff, so that it is not reported as failing and polls again soon after the
+    // database recovers rather than up to max_backoff later. The page was not stored and is fetched again.
+    health = source.health;
+    failures = source.consecutive_failures;
+    last_error = source.last_error;
+    next_poll = clock_.Now() + policy.first_backoff;
+    log->error("source {}: {}; the page is fetched again at {}", source.name, Describe(*report.error),
+               FormatIsoTimestamp(next_poll));
+  } else if (report.error) {
     const Timestamp now = clock_.Now();
     PollFailure failure = DecideAfterFailure(source, *report.error, now, interval, policy, r2);
     if (auto recorded = store_.RecordPollFailure(source.id, failure, now); !recorded)

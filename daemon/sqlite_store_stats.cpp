@@ -4,8 +4,10 @@
 // indexes of schema 4). Six grouped queries per request, whatever the number of buckets or brands.
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "daemon/sqlite_rows.h"
@@ -219,6 +221,17 @@ Status SqliteStore::CheckWritable() {
     return Fail(ErrorCode::kReadOnly, fmt::format("database {} is open read-only", SqlitePath(db_)));
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
+  // Taking the lock writes nothing, so a full disk passes it; every commit would fail on it. Less room than
+  // a few WAL frames counts as full.
+  constexpr std::uint64_t kMinFreeBytes = 64 * 1024;
+  struct statvfs fs {};
+  const std::string path = SqlitePath(db_);
+  if (statvfs(path.c_str(), &fs) == 0) {
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+    if (free_bytes < kMinFreeBytes)
+      return Fail(ErrorCode::kUnavailable,
+                  fmt::format("the disk holding {} is full ({} bytes free): free some space", path, free_bytes));
+  }
   return {};  // the guard rolls the empty transaction back
 }
 

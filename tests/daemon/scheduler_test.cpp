@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "core/clock.h"
 #include "daemon/histogram.h"
 #include "daemon/ops_routes.h"
@@ -38,6 +40,20 @@ struct TempDb {
     for (int i = 0; i < posts; ++i) out << R"({"id":"p)" << i << R"(","text":"post )" << i << "\"}\n";
     return path.string();
   }
+  // A brand and a replay source "feed" of `posts` posts, `batch` a page, polled every second.
+  void AddFeed(int posts, int batch) {
+    Brand brand;
+    brand.slug = "zrno";
+    brand.name = "Zrno";
+    auto b = store->AddBrand(brand).value();
+    Source source;
+    source.brand_id = b.id;
+    source.name = "feed";
+    source.platform = "replay";
+    source.settings = {{"file", WriteFeed(posts)}, {"batch", std::to_string(batch)}, {"drain", "true"}};
+    source.poll_interval = std::chrono::seconds(1);
+    store->AddSource(source).value();
+  }
 };
 
 class UnusedHttp final : public HttpClient {
@@ -49,17 +65,8 @@ class UnusedHttp final : public HttpClient {
 
 TEST_CASE("Scheduler polls a backlog until it is stored, and applies source changes without a restart") {
   TempDb db;
-  Brand brand;
-  brand.slug = "zrno";
-  brand.name = "Zrno";
-  auto b = db.store->AddBrand(brand).value();
-  Source source;
-  source.brand_id = b.id;
-  source.name = "feed";
-  source.platform = "replay";
-  source.settings = {{"file", db.WriteFeed(50)}, {"batch", "4"}, {"drain", "true"}};
-  source.poll_interval = std::chrono::seconds(1);
-  db.store->AddSource(source).value();
+  db.AddFeed(50, 4);
+  const std::int64_t brand_id = db.store->GetSource("feed").value().brand_id;
 
   SystemClock clock;
   UnusedHttp http;
@@ -87,7 +94,7 @@ TEST_CASE("Scheduler polls a backlog until it is stored, and applies source chan
   CHECK(finished);
   CHECK(stored == 50);
   CHECK(broke);
-  CHECK(db.store->CountPosts(b.id).value() == 50);
+  CHECK(db.store->CountPosts(brand_id).value() == 50);
   auto after = db.store->GetSource("feed").value();
   CHECK(after.health == SourceHealth::kNeedsHuman);
   CHECK(after.last_error.find("/nonexistent.jsonl") != std::string::npos);
@@ -96,6 +103,48 @@ TEST_CASE("Scheduler polls a backlog until it is stored, and applies source chan
   const SchedulerStatus status = scheduler.Status();
   REQUIRE(status.poll_seconds.contains("replay"));
   CHECK(status.poll_seconds.at("replay").count() == status.polls);
+}
+
+TEST_CASE("A page the database cannot store is fetched again soon and does not count against the source") {
+  TempDb db;
+  db.AddFeed(6, 3);
+  // Another process holds the write lock; this store gives up on it after 50 ms.
+  SqliteStoreOptions locked_options;
+  locked_options.path = (db.dir / "odziv.db").string();
+  locked_options.busy_timeout = std::chrono::milliseconds(50);
+  auto store = std::move(OpenSqliteStore(locked_options).value());
+  sqlite3* holder = nullptr;
+  REQUIRE(sqlite3_open(locked_options.path.c_str(), &holder) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+
+  SystemClock clock;
+  UnusedHttp http;
+  SchedulerOptions options;
+  options.policy.jitter = 0;
+  options.policy.first_backoff = std::chrono::seconds(1);
+  options.config_check_interval = std::chrono::milliseconds(0);
+  Scheduler scheduler(*store, http, clock, options, 42);
+  std::atomic<int> failed = 0;
+  std::atomic<std::size_t> stored = 0;
+  scheduler.on_poll = [&](const Source&, const PollReport& report) {
+    stored += report.stored.inserted;
+    if (report.error) {
+      CHECK(report.storing_failed);
+      CHECK(report.error->code == ErrorCode::kBusy);
+      CHECK(scheduler.Status().degraded == 0);  // the platform answered; the database failed
+      if (++failed == 2) sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);  // the lock goes
+    }
+    if (stored == 6) scheduler.Stop();
+  };
+  CHECK(scheduler.Run(std::chrono::seconds(5), {}));
+  sqlite3_close(holder);
+  CHECK(failed == 2);
+  CHECK(stored == 6);
+  const SchedulerStatus status = scheduler.Status();
+  CHECK(status.degraded == 0);
+  auto after = store->GetSource("feed").value();
+  CHECK(after.health == SourceHealth::kOk);
+  CHECK(after.consecutive_failures == 0);
 }
 
 TEST_CASE("a histogram counts durations into cumulative Prometheus buckets") {

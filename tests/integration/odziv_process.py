@@ -12,8 +12,6 @@ import tempfile
 import threading
 import time
 
-DEADLINE_S = 120  # for each log line waited on: a test fails rather than hangs
-
 
 class Workspace:
     """A temporary directory with a database path, removed by the test runner's temp cleanup."""
@@ -32,16 +30,11 @@ class Workspace:
         return proc
 
     def start_daemon(self, *extra):
-        """Starts `odziv run` and returns the Popen once it has said it started (its lock is held); its
-        `http_port` is the port its HTTP server bound."""
+        """Starts `odziv run` and returns the Popen once it has said it started (its lock is held)."""
         proc = subprocess.Popen([self.odziv, "run", "--db", self.db, "--log-format", "text",
                                  "--http.listen", "127.0.0.1:0", *extra],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        proc.http_port = None
         for line in proc.stderr:
-            listening = re.search(r"HTTP server listening on .* \(port (\d+)\)", line)
-            if listening:
-                proc.http_port = int(listening.group(1))
             if "odziv started on" in line:
                 threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
                 return proc
@@ -56,41 +49,62 @@ class Workspace:
 
 
 class Daemon:
-    """`odziv run` whose log lines a test waits on: the daemon says when it has done something."""
+    """`odziv run` whose log lines the test waits on (the daemon says when it has done something).
+    `on_line(line)`, when given, sees every line as it arrives, on the reader thread: tests that kill the
+    daemon on a log line do it there. `env` replaces the environment; `preexec_fn` runs in the child."""
 
-    def __init__(self, ws, *extra):
-        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text", "--http.listen",
-                                      "127.0.0.1:0", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True)
+    def __init__(self, ws, *extra, on_line=None, env=None, preexec_fn=None, deadline_s=120):
+        self.deadline_s = deadline_s
+        self.on_line = on_line
+        self.proc = subprocess.Popen([ws.odziv, "run", "--db", ws.db, "--log-format", "text",
+                                      "--http.listen", "127.0.0.1:0", *extra], env=env, preexec_fn=preexec_fn,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.lines = queue.Queue()
+        self.log = []  # every line so far, for failure messages
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stderr:
-            self.lines.put(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            self.log.append(line)
+            if self.on_line:
+                self.on_line(line)
+            self.lines.put(line)
         self.lines.put(None)
 
-    def expect(self, pattern):
-        """The first log line from now on matching `pattern`; fails on exit or after DEADLINE_S."""
-        deadline = time.monotonic() + DEADLINE_S
+    def expect(self, pattern, exited_ok=False):
+        """The first log line from now on matching `pattern`; fails after the deadline, and when the daemon
+        exits first (or returns None then, with exited_ok)."""
+        deadline = time.monotonic() + self.deadline_s
         while True:
             try:
                 line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"no log line matching {pattern!r} within {DEADLINE_S} s")
+                raise AssertionError(f"no log line matching {pattern!r} within {self.deadline_s} s; "
+                                     f"last lines: {self.log[-5:]}")
             if line is None:
-                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}")
+                self.lines.put(None)  # later calls see the end too
+                if exited_ok:
+                    return None
+                raise AssertionError(f"daemon exited {self.proc.wait()} before logging {pattern!r}; "
+                                     f"last lines: {self.log[-5:]}")
             match = re.search(pattern, line)
             if match:
                 return match
 
+    def port(self):
+        """The port of the daemon's HTTP server, from its log."""
+        return int(self.expect(r"HTTP server listening on \S+ \(port (\d+)\)").group(1))
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        assert self.proc.wait(timeout=60) == 0, "the daemon did not stop cleanly"
+        status = self.proc.wait(timeout=60)
+        assert status == 0, f"the daemon did not stop cleanly: {status}; last lines: {self.log[-5:]}"
 
     def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=60)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        return self.proc.wait(timeout=60)
 
 
 class FileServer:
