@@ -30,11 +30,16 @@ class Workspace:
         return proc
 
     def start_daemon(self, *extra):
-        """Starts `odziv run` and returns the Popen once it has said it started (its lock is held)."""
+        """Starts `odziv run` and returns the Popen once it has said it started (its lock is held); its
+        `http_port` is the port its HTTP server bound."""
         proc = subprocess.Popen([self.odziv, "run", "--db", self.db, "--log-format", "text",
                                  "--http.listen", "127.0.0.1:0", *extra],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc.http_port = None
         for line in proc.stderr:
+            listening = re.search(r"HTTP server listening on .* \(port (\d+)\)", line)
+            if listening:
+                proc.http_port = int(listening.group(1))
             if "odziv started on" in line:
                 threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
                 return proc
