@@ -140,6 +140,13 @@ struct AlertPageFilter {
   std::size_t limit = 50;                   // at most 10,000
 };
 
+// What Store::DataGeneration compares: an equal value means nothing was written in between.
+struct StoreGeneration {
+  std::int64_t others = 0;  // changes by other connections (and processes)
+  std::int64_t own = 0;     // rows this store has written
+  friend bool operator==(const StoreGeneration&, const StoreGeneration&) = default;
+};
+
 // ---- The approval queue, one page per query.
 
 // The place of a pending draft in the approval queue, which is ordered by its case's priority (1 first),
@@ -265,6 +272,11 @@ class Store {
   // Increases whenever a brand or a source's configuration changes (not its poll state), from any process,
   // so that the daemon notices CLI edits cheaply.
   [[nodiscard]] virtual Result<std::int64_t> ConfigGeneration() = 0;
+  // Differs from every earlier value once anything in the database may have changed, written through this
+  // store or by another process, so that what was read from it can be kept until then (the API's queue
+  // pages). It may also change when nothing did (a write rolled back): a reason to read again, never to
+  // keep something stale.
+  [[nodiscard]] virtual Result<StoreGeneration> DataGeneration() = 0;
 
   // ---- Ingest. In ONE transaction: stores `posts` for the source's brand (a post already stored under the
   // same brand, platform and external id is updated, never duplicated; a text change keeps the old text as

@@ -20,6 +20,7 @@
 #include "daemon/approval_queue.h"
 #include "daemon/http_router.h"
 #include "daemon/principal.h"
+#include "daemon/queue_page_cache.h"
 
 namespace odziv::daemon::api {
 
@@ -28,6 +29,8 @@ struct ApiContext {
   Authenticator& auth;
   Clock& clock;
   ApiOptions options;
+  // The approval queue's pages as last answered (daemon/queue_page_cache.h).
+  std::shared_ptr<QueuePageCache> queue_pages = std::make_shared<QueuePageCache>();
 
   // The brand named `slug`, when the principal may see it; otherwise kNotFound worded as for a missing one.
   Result<Brand> VisibleBrand(const Principal& principal, std::string_view slug) const;

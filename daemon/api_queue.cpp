@@ -3,6 +3,9 @@
 // events), and a cheap poll that tells the web app when to load the queue again.
 #include <cpprest/json.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
 
 #include "daemon/api_context.h"
 #include "daemon/case_json.h"
@@ -17,60 +20,62 @@ using web::json::value;
 // above any platform's reply, far below what could hurt.
 constexpr std::size_t kMaxTextBytes = 20000;
 constexpr std::size_t kMaxReasonBytes = 2000;
-// How many pending drafts a cursor page looks through until ApprovalQueue pages by itself.
-constexpr std::size_t kQueueWindow = 10000;
-
-// Where a queue page ended, in the queue's order: the case's priority, its deadline (Unix ms; none sorts
-// last), the draft's id.
-std::vector<std::int64_t> QueueKey(const QueueItem& item) {
-  CaseUrgencyKey key = UrgencyKeyOf(item.case_);
-  return {key.priority, key.due_ms, item.draft.id};
-}
-
+// The queue's page for `principal`: one query (Store::ListQueue walks the queue's index from the cursor), and
+// its JSON kept in api.queue_pages until the store changes or a second passes, so that agents polling the
+// queue cost one build per change. The cache key holds everything the answer depends on: the brands the
+// principal may see (not who it is: two agents of the same brands are shown the same page), the brand
+// asked for, the page size and the cursor.
 Result<ServerResponse> ListQueue(ApiContext& api, const ServerRequest& request, const Principal& principal) {
   auto limit = PageLimit(request);
   if (!limit) return Fail(limit.error());
-  std::optional<std::vector<std::int64_t>> after;
+  QueueFilter filter;
+  filter.limit = *limit;
   if (auto cursor = request.query.find("cursor"); cursor != request.query.end()) {
-    auto key = DecodeCursor(cursor->second, 3);
-    if (!key) return Fail(key.error());
-    after = std::move(*key);
+    auto parts = DecodeCursor(cursor->second, 3);
+    if (!parts) return Fail(parts.error());
+    filter.after = QueueKey::FromParts(*parts);
   }
-  std::optional<std::int64_t> brand_id;
   if (auto named = request.query.find("brand"); named != request.query.end()) {
     auto brand = api.VisibleBrand(principal, named->second);
     if (!brand) return Fail(brand.error());
-    brand_id = brand->id;
+    filter.brand_id = brand->id;
   }
-  if (principal.BrandIds().empty()) return JsonResponse(Page(value::array(), std::nullopt));
-  // ApprovalQueue::List has no cursor yet: a later page reads the queue from its start and skips what the
-  // cursor says was shown (the store's keyset query replaces this).
-  auto items = ApprovalQueue(api.store).List(principal.user, brand_id, after ? kQueueWindow : *limit + 1);
-  if (!items) return Fail(items.error());
-  std::vector<QueueItem> page;
-  for (QueueItem& item : *items) {
-    if (after && QueueKey(item) <= *after) continue;
-    page.push_back(std::move(item));
-    if (page.size() > *limit) break;
-  }
-  std::vector<std::int64_t> post_ids;
-  for (const QueueItem& item : page) post_ids.push_back(item.post.id);
-  auto assessments = api.store.LatestAssessments(post_ids);
-  if (!assessments) return Fail(assessments.error());
-  auto brands = api.BrandsById();
-  if (!brands) return Fail(brands.error());
-  auto logins = api.LoginsById();
-  if (!logins) return Fail(logins.error());
+  filter.brand_ids = principal.BrandIds();
+  if (filter.brand_ids.empty()) return JsonResponse(Page(value::array(), std::nullopt));
+
+  const std::string key = fmt::format("{}/{}/{}/{}", fmt::join(filter.brand_ids, ","), filter.brand_id.value_or(0),
+                                      filter.limit, filter.after ? EncodeCursor(filter.after->Parts()) : "");
+  // Taken before the page is read: a write in between leaves the entry older than its content, never newer.
+  auto generation = api.store.DataGeneration();
+  if (!generation) return Fail(generation.error());
   const Timestamp now = api.clock.Now();
-  return JsonResponse(PageOf(
-      page, *limit,
-      [&](const QueueItem& item) {
-        auto a = assessments->find(item.post.id);
-        auto login = item.case_.assignee_id ? logins->find(*item.case_.assignee_id) : logins->end();
-        return QueueItemToJson(item, brands->at(item.draft.brand_id), login == logins->end() ? "" : login->second,
-                               a == assessments->end() ? std::nullopt : std::optional<Assessment>(a->second), now);
-      },
-      QueueKey));
+  if (auto kept = api.queue_pages->Find(key, *generation, now)) return JsonTextResponse(*kept);
+
+  auto page = api.store.ListQueue(filter);
+  if (!page) return Fail(page.error());
+  // The assignees' logins: a page names a few people, so each is read by id.
+  std::map<std::int64_t, std::string> logins;
+  for (const QueueRow& row : page->rows) {
+    if (!row.case_.assignee_id || logins.contains(*row.case_.assignee_id)) continue;
+    auto user = api.store.GetUserById(*row.case_.assignee_id);
+    if (!user && user.error().code != ErrorCode::kNotFound) return Fail(user.error());
+    logins.emplace(*row.case_.assignee_id, user ? user->login : std::string());
+  }
+  value items = value::array(page->rows.size());
+  for (std::size_t i = 0; i < page->rows.size(); ++i) {
+    const QueueRow& row = page->rows[i];
+    Brand brand;
+    brand.id = row.draft.brand_id;
+    brand.slug = row.brand_slug;
+    brand.name = row.brand_name;
+    items[i] = QueueItemToJson(row, brand, row.case_.assignee_id ? logins[*row.case_.assignee_id] : "",
+                               row.assessment, now);
+  }
+  std::optional<std::string> next;
+  if (page->next) next = EncodeCursor(page->next->Parts());
+  std::string body = Page(std::move(items), next).serialize();
+  api.queue_pages->Keep(key, *generation, now, body);
+  return JsonTextResponse(std::move(body));
 }
 
 // The draft named in the path with its case and post, when the principal may see its brand.

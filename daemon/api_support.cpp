@@ -75,9 +75,15 @@ ServerResponse ErrorResponse(const Error& error) {
 }
 
 ServerResponse JsonResponse(const value& body, int status) {
-  ServerResponse response;
+  ServerResponse response = JsonTextResponse(body.serialize());
   response.status = status;
-  response.body = body.serialize();
+  return response;
+}
+
+ServerResponse JsonTextResponse(std::string text) {
+  ServerResponse response;
+  response.status = 200;
+  response.body = std::move(text);
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }

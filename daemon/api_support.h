@@ -29,6 +29,8 @@ ServerResponse ErrorResponse(const Error& error);
 
 // 200 (or `status`) with the JSON text; 204 has no body.
 ServerResponse JsonResponse(const web::json::value& body, int status = 200);
+// 200 with JSON already serialised.
+ServerResponse JsonTextResponse(std::string text);
 ServerResponse NoContent();
 
 // The request body as a JSON object: kInvalidArgument ("the request body must be a JSON object: …") for

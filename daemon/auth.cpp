@@ -19,6 +19,10 @@ constexpr std::string_view kWrongLogin = "wrong login or password";
 
 // The store writes a session's or token's last use at most this often; asking more often only locks.
 constexpr std::chrono::minutes kTouchInterval{1};
+// How long a token found valid is believed without looking it up again (when nothing was written meanwhile),
+// and how many such tokens are remembered.
+constexpr std::chrono::seconds kKnownTokenAge{1};
+constexpr std::size_t kKnownTokens = 1024;
 
 bool IsUnsafe(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
@@ -271,7 +275,30 @@ Result<Identity> StoreAuthenticator::Identify(const ServerRequest& request) {
 Result<Identity> StoreAuthenticator::FromToken(std::string_view text) {
   const Error refused = Unauthenticated("the API token is not valid: it is unknown or was revoked");
   if (!text.starts_with(kApiTokenPrefix)) return Fail(refused);
-  auto token = store_.FindApiToken(TokenHash(text));
+  const std::string hash = TokenHash(text);
+  // Taken before the token is read: a write in between makes the entry stale at once, never too fresh.
+  auto generation = store_.DataGeneration();
+  if (!generation) return Fail(generation.error());
+  const Timestamp now = clock_.Now();
+  {
+    std::lock_guard lock(known_mu_);
+    if (auto known = known_tokens_.find(hash); known != known_tokens_.end()) {
+      const KnownToken& entry = known->second;
+      if (entry.generation == *generation && now >= entry.checked_at && now - entry.checked_at < kKnownTokenAge)
+        return entry.identity;
+    }
+  }
+  auto identity = LookUpToken(hash, now);
+  if (!identity) return identity;
+  std::lock_guard lock(known_mu_);
+  if (known_tokens_.size() >= kKnownTokens) known_tokens_.clear();
+  known_tokens_.insert_or_assign(hash, KnownToken{*generation, now, *identity});
+  return identity;
+}
+
+Result<Identity> StoreAuthenticator::LookUpToken(const std::string& hash, Timestamp now) {
+  const Error refused = Unauthenticated("the API token is not valid: it is unknown or was revoked");
+  auto token = store_.FindApiToken(hash);
   if (!token) return Fail(token.error().code == ErrorCode::kNotFound ? refused : token.error());
   if (token->revoked_at) return Fail(refused);
   auto user = store_.GetUserById(token->user_id);
@@ -279,7 +306,6 @@ Result<Identity> StoreAuthenticator::FromToken(std::string_view text) {
   if (user->disabled) return Fail(Unauthenticated("the API token's user is disabled"));
   // Most requests find the last use recent enough: skipping the UPDATE then keeps reads from taking the
   // database's write lock.
-  const Timestamp now = clock_.Now();
   if ((!token->last_used_at || now - *token->last_used_at >= kTouchInterval))
     if (auto touched = store_.TouchApiToken(token->id, now); !touched) {
       static auto log = Logger("auth");

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -118,6 +119,7 @@ class StoreAuthenticator final : public Authenticator {
     std::function<void()> cancelled;
   };
   Result<Identity> FromToken(std::string_view text);
+  Result<Identity> LookUpToken(const std::string& hash, Timestamp now);
   Result<Identity> FromSession(const ServerRequest& request, std::string_view token);
   void Work();
 
@@ -131,6 +133,18 @@ class StoreAuthenticator final : public Authenticator {
   std::deque<Job> queue_;  // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   std::vector<std::thread> workers_;
+
+  // API tokens found valid lately, by their hash: a script polling the API is then not looked up (token,
+  // user, roles) on every request. An entry is used only while the store's data generation is the one it was
+  // read at, so a revoked token, a disabled user or a changed role is refused at once, and for at most
+  // kKnownTokenAge.
+  struct KnownToken {
+    StoreGeneration generation;
+    Timestamp checked_at;
+    Identity identity;
+  };
+  std::mutex known_mu_;
+  std::map<std::string, KnownToken, std::less<>> known_tokens_;  // guarded by known_mu_
 };
 
 // Adds, under /api/v1:

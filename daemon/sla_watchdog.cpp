@@ -16,19 +16,23 @@ constexpr std::size_t kPage = 1000;
 
 value Time(std::optional<Timestamp> t) { return t ? value::string(FormatIsoTimestamp(*t)) : value::null(); }
 
-// Every case in `states`, a page at a time (newest first), to `visit`.
+// Every case in `states`, one state after the other, a page at a time (newest first), to `visit`. One state
+// per query: a page of one state walks the cases_by_status index in order, where several would be sorted.
 template <class Visit>
-Status ForEachCase(Store& store, std::vector<CaseState> states, Visit visit) {
-  CaseFilter filter;
-  filter.states = std::move(states);
-  filter.limit = kPage;
-  for (;;) {
-    auto page = store.ListCases(filter);
-    if (!page) return Fail(page.error());
-    for (const Case& c : *page) visit(c);
-    if (page->size() < kPage) return {};
-    filter.before_id = page->back().id;
+Status ForEachCase(Store& store, const std::vector<CaseState>& states, Visit visit) {
+  for (CaseState state : states) {
+    CaseFilter filter;
+    filter.states = {state};
+    filter.limit = kPage;
+    for (;;) {
+      auto page = store.ListCases(filter);
+      if (!page) return Fail(page.error());
+      for (const Case& c : *page) visit(c);
+      if (page->size() < kPage) break;
+      filter.before_id = page->back().id;
+    }
   }
+  return {};
 }
 
 }  // namespace

@@ -555,6 +555,16 @@ Status SqliteStore::ResetSourceHealth(std::int64_t source_id) {
   return {};
 }
 
+// PRAGMA data_version changes when another connection commits; this connection's own writes (triggers
+// included) are counted by sqlite3_total_changes64, which counts rolled-back rows too (harmless: a change
+// of generation only means "read again").
+Result<StoreGeneration> SqliteStore::DataGeneration() {
+  std::lock_guard lock(mu_);
+  auto version = QueryInt(db_, "PRAGMA data_version");
+  if (!version) return Fail(version.error());
+  return StoreGeneration{*version, static_cast<std::int64_t>(sqlite3_total_changes64(db_))};
+}
+
 Result<std::int64_t> SqliteStore::ConfigGeneration() {
   std::lock_guard lock(mu_);
   auto generation = QueryInt(db_, "SELECT generation FROM config_state WHERE id = 1");

@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Status ResetSourceHealth(std::int64_t source_id) override;
 
   [[nodiscard]] Result<std::int64_t> ConfigGeneration() override;
+  [[nodiscard]] Result<StoreGeneration> DataGeneration() override;
 
   [[nodiscard]] Result<IngestReport> IngestPage(std::int64_t source_id, std::span<const Post> posts,
                                                 std::string_view next_cursor, Timestamp now,

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "daemon/api_stats.h"
+#include "daemon/approval_queue.h"
 #include "daemon/auth.h"
 #include "daemon/brand_drafter.h"
 #include "daemon/case_tracker.h"
@@ -485,6 +486,82 @@ TEST_CASE("rejecting a draft through the API opens its case again, and the chang
   CHECK(changed.json.at("queue_changed").as_bool());
   CHECK(changed.json.at("token").as_string() != token);
   CHECK(f.Call("GET", "/api/v1/changes?since=garbage").status == 400);
+}
+
+// The queue's pages are kept between requests (daemon/queue_page_cache.h): these show that no kept page is
+// ever answered after a change, from this process or another, or to a principal of other brands.
+std::vector<std::int64_t> QueueDraftIds(const Reply& page) {
+  std::vector<std::int64_t> ids;
+  for (const value& item : page.json.at("items").as_array())
+    ids.push_back(item.at("draft").at("id").as_number().to_int64());
+  return ids;
+}
+
+TEST_CASE("the queue page shows an approval, a new case and another process's change at once") {
+  Fixture f;
+  const StoredPost cup = f.AddPost(f.acme_x, "My cup was cracked", "@cup", SentimentLabel::kNegative, 1);
+  const StoredPost lid = f.AddPost(f.acme_x, "The lid leaks", "@lid", SentimentLabel::kNegative, 2);
+  f.Draft();
+  f.As(f.agent);
+  const StoredDraft cup_draft = f.PendingDraftOf(cup);
+  const StoredDraft lid_draft = f.PendingDraftOf(lid);
+  Reply first = f.Call("GET", "/api/v1/queue");
+  REQUIRE(first.status == 200);
+  CHECK(QueueDraftIds(first) == std::vector<std::int64_t>{cup_draft.id, lid_draft.id});
+  CHECK(f.Call("GET", "/api/v1/queue").body == first.body);  // nothing changed, the clock stood still
+
+  // The clock stands still throughout: only the change itself can make the page differ.
+  Reply approved = f.Call("POST", fmt::format("/api/v1/drafts/{}/approve", cup_draft.id),
+                          fmt::format(R"({{"version":{}}})", cup_draft.version));
+  REQUIRE(approved.status == 200);
+  CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{lid_draft.id});
+
+  const StoredPost spill = f.AddPost(f.acme_x, "Coffee spilled everywhere", "@spill", SentimentLabel::kNegative, 1);
+  f.Draft();
+  const StoredDraft spill_draft = f.PendingDraftOf(spill);
+  CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{spill_draft.id, lid_draft.id});
+
+  // Another process (here: another connection to the same file) rejects a draft.
+  {
+    SqliteStoreOptions options;
+    options.path = f.dir / "odziv.db";
+    options.clock = &f.clock;
+    auto other = SqliteStore::Open(options).value();
+    REQUIRE(ApprovalQueue(*other).Reject(lid_draft.id, "Not our lid", f.agent, f.clock.Now()));
+  }
+  CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{spill_draft.id});
+
+  // Time left on the SLA runs on: a page is not kept past a second even when nothing changes.
+  const auto time_left = [&] {
+    return f.Call("GET", "/api/v1/queue").json.at("items").at(0).at("time_left_s").as_number().to_int64();
+  };
+  const std::int64_t before = time_left();
+  f.clock.Advance(std::chrono::seconds(2));
+  CHECK(time_left() == before - 2);
+}
+
+TEST_CASE("principals of different brands never share a queue page") {
+  Fixture f;
+  const StoredPost acme_post = f.AddPost(f.acme_x, "My cup was cracked", "@cup");
+  const StoredPost bora_post = f.AddPost(f.bora_x, "Stale bread", "@bread");
+  f.Draft();
+  const std::int64_t acme_draft = f.PendingDraftOf(acme_post).id;
+  const std::int64_t bora_draft = f.PendingDraftOf(bora_post).id;
+  const User both = f.AddUser("both", {{f.acme.id, "agent"}, {f.bora.id, "viewer"}});
+  // Asked in turn, with the same query, the same clock and no change in between.
+  for (int round = 0; round < 2; ++round) {
+    f.As(f.agent);
+    CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{acme_draft});
+    f.As(f.bora_agent);
+    CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{bora_draft});
+    f.As(both);
+    CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")).size() == 2);
+    CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue?brand=bora")) == std::vector<std::int64_t>{bora_draft});
+    f.As(f.viewer);  // another person of the same brand is shown the same page
+    CHECK(QueueDraftIds(f.Call("GET", "/api/v1/queue")) == std::vector<std::int64_t>{acme_draft});
+    f.As(f.bora_agent);
+    CHECK(f.Call("GET", "/api/v1/queue?brand=acme").status == 404);
+  }
 }
 
 TEST_CASE("PATCH /api/v1/brands/{slug}: leads only, a bad setting is 400 with the reader's message and changes nothing") {

@@ -349,6 +349,7 @@ TEST_CASE("A disabled user's sessions and tokens are refused") {
   Fixture f;
   Signed ana = f.SignIn("ana");
   const std::string token = Json(f.AsSession(ana, "POST", "/api/v1/tokens", R"({"name":"x"})")).at("token").as_string();
+  CHECK(f.AsToken(token, "GET", "/api/v1/session").status == 200);  // found valid, and remembered as such
   Signed root = f.SignIn("root");
   REQUIRE(f.AsSession(root, "PATCH", "/api/v1/users/ana", R"({"disabled":true})").status == 200);
   CHECK(f.AsSession(ana, "GET", "/api/v1/session").status == 401);

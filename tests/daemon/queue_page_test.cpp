@@ -1,7 +1,7 @@
 // The approval queue page (Store::ListQueue): the same drafts in the same order as ListDrafts' most urgent
 // first, keyset paging that neither repeats nor loses a draft while drafts arrive, brand scopes, the order
 // kept by triggers when a case's priority or deadline changes, and a query plan that walks an index instead
-// of sorting the queue.
+// of sorting the queue; the API's kept pages (QueuePageCache).
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <set>
 
 #include "daemon/approval_queue.h"
+#include "daemon/queue_page_cache.h"
 #include "daemon/sqlite_store.h"
 
 using namespace odziv;
@@ -278,4 +279,35 @@ TEST_CASE("a queue page is read in index order, never by sorting the queue") {
     CHECK(text.find("SCAN c") == std::string::npos);
     CHECK(text.find("SCAN p") == std::string::npos);
   }
+}
+
+// QueuePageCache (the API's kept queue pages): a page is answered only at the generation and within the age
+// it was kept for, and the byte budget drops what can no longer be used first, then the oldest.
+TEST_CASE("a kept queue page is used only at its store generation and within its age") {
+  const Timestamp t0 = At("2026-11-23T09:00:00Z");
+  QueuePageCache cache(std::chrono::seconds(1), 100);
+  const StoreGeneration g{7, 40};
+  cache.Keep("1,2/0/50/", g, t0, "page");
+  REQUIRE(cache.Find("1,2/0/50/", g, t0) != nullptr);
+  CHECK(*cache.Find("1,2/0/50/", g, t0 + std::chrono::milliseconds(999)) == "page");
+  CHECK(cache.Find("1,2/0/50/", g, t0 + std::chrono::seconds(1)) == nullptr);
+  CHECK(cache.Find("1,2/0/50/", g, t0 - std::chrono::milliseconds(1)) == nullptr);  // the clock went back
+  CHECK(cache.Find("1,2/0/50/", StoreGeneration{7, 41}, t0) == nullptr);  // written here
+  CHECK(cache.Find("1,2/0/50/", StoreGeneration{8, 40}, t0) == nullptr);  // written by another process
+  CHECK(cache.Find("1/0/50/", g, t0) == nullptr);                        // other brands
+  CHECK(cache.Find("1,2/0/20/", g, t0) == nullptr);                      // another query
+
+  // 100 bytes in all: a stale page goes first, then the oldest usable one.
+  cache.Keep("stale", StoreGeneration{6, 40}, t0, std::string(40, 's'));
+  cache.Keep("a", g, t0, std::string(40, 'a'));
+  cache.Keep("b", g, t0 + std::chrono::milliseconds(1), std::string(40, 'b'));
+  CHECK(cache.Find("a", g, t0 + std::chrono::milliseconds(1)) != nullptr);
+  CHECK(cache.size() == 3);  // "page", "a", "b": the stale one made room
+  cache.Keep("c", g, t0 + std::chrono::milliseconds(2), std::string(40, 'c'));
+  CHECK(cache.Find("a", g, t0 + std::chrono::milliseconds(2)) == nullptr);
+  CHECK(cache.Find("b", g, t0 + std::chrono::milliseconds(2)) != nullptr);
+  CHECK(cache.Find("c", g, t0 + std::chrono::milliseconds(2)) != nullptr);
+  cache.Keep("huge", g, t0, std::string(101, 'h'));  // larger than the budget: not kept, nothing dropped
+  CHECK(cache.Find("huge", g, t0) == nullptr);
+  CHECK(cache.Find("c", g, t0 + std::chrono::milliseconds(2)) != nullptr);
 }
