@@ -126,8 +126,9 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
     problems.push_back(fmt::format("http.listen = '{}' must be HOST:PORT or off", config.http_server.listen));
   config.web_root = vm["web-root"].as<std::string>();
   if (config.web_root == "auto") config.web_root = DefaultWebRoot().string();
-  else if (config.http_enabled && !std::filesystem::is_directory(config.web_root))
-    problems.push_back(fmt::format("web-root = '{}' must be a folder (of the web app's files)", config.web_root));
+  else if (std::error_code ec; config.http_enabled && !std::filesystem::is_directory(config.web_root, ec))
+    problems.push_back(fmt::format("web-root = '{}' must be a folder (of the web app's files){}", config.web_root,
+                                   ec ? ": " + ec.message() : ""));
   long request_timeout = 30;
   ReadNumber<std::size_t>(vm, "http.threads", 1, 64, config.http_server.threads, problems);
   ReadNumber<std::size_t>(vm, "http.max-body-bytes", 1024, std::size_t{1} << 30, config.http_server.max_body_bytes,

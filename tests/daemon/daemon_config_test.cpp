@@ -63,3 +63,10 @@ TEST_CASE("LoadDaemonConfig treats an unknown command-line option as a usage err
   REQUIRE_FALSE(config);
   CHECK(config.error().code == ErrorCode::kInvalidArgument);
 }
+
+TEST_CASE("LoadDaemonConfig reports a web-root the system cannot look at as a problem, not an exception") {
+  auto config = LoadDaemonConfig({"--web-root", std::string(5000, 'a')});
+  REQUIRE_FALSE(config);
+  CHECK(config.error().code == ErrorCode::kConfig);
+  CHECK(config.error().message.find("web-root") != std::string::npos);
+}
