@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "daemon/cli_parser.h"
 #include "daemon/web_routes.h"
@@ -64,6 +66,19 @@ void ReadNumber(const po::variables_map& vm, const char* key, T min, T max, T& o
   out = value;
 }
 
+// Boost.Program_options fills in its messages by replacing placeholders (%canonical_option%, %value%,
+// %invalid_line% …) with what was written until none is left, so a name, value or line that contains its own
+// placeholder makes what() loop forever. When the input holds a '%', the message is made here instead, from
+// parts that are read without that substitution.
+std::string OptionsError(const po::error& e, bool input_has_percent) {
+  if (!input_has_percent) return e.what();
+  if (dynamic_cast<const po::invalid_config_file_syntax*>(&e) != nullptr)
+    return "a line is neither KEY = VALUE nor [section]";
+  if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e))
+    return fmt::format("option '{}' is unknown, repeated or has a bad value", named->get_option_name());
+  return "the options cannot be read";
+}
+
 }  // namespace
 
 Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
@@ -74,20 +89,26 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
   po::options_description all;
   all.add(command_line_only).add(options);
   po::variables_map vm;
+  const bool args_have_percent =
+      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find('%') != std::string::npos; });
   try {
     po::store(po::command_line_parser(args).options(all).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    return Fail(ErrorCode::kInvalidArgument, e.what());
+    return Fail(ErrorCode::kInvalidArgument, OptionsError(e, args_have_percent));
   }
   if (!config_file.empty()) {
-    std::ifstream in(config_file);
-    if (!in) return Fail(ErrorCode::kConfig, fmt::format("cannot read configuration file {}", config_file));
+    std::ifstream file(config_file);
+    if (!file) return Fail(ErrorCode::kConfig, fmt::format("cannot read configuration file {}", config_file));
+    std::stringstream in;
+    in << file.rdbuf();
+    const bool file_has_percent = in.str().find('%') != std::string::npos;
     try {
       po::store(po::parse_config_file(in, options, false), vm);
       po::notify(vm);
     } catch (const po::error& e) {
-      return Fail(ErrorCode::kConfig, fmt::format("{}: {}", config_file, e.what()));
+      return Fail(ErrorCode::kConfig,
+                  fmt::format("{}: {}", config_file, OptionsError(e, args_have_percent || file_has_percent)));
     }
   }
   DaemonConfig config;
@@ -131,8 +152,9 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
     problems.push_back(fmt::format("http.listen = '{}' must be HOST:PORT or off", config.http_server.listen));
   config.web_root = vm["web-root"].as<std::string>();
   if (config.web_root == "auto") config.web_root = DefaultWebRoot().string();
-  else if (config.http_enabled && !std::filesystem::is_directory(config.web_root))
-    problems.push_back(fmt::format("web-root = '{}' must be a folder (of the web app's files)", config.web_root));
+  else if (std::error_code ec; config.http_enabled && !std::filesystem::is_directory(config.web_root, ec))
+    problems.push_back(fmt::format("web-root = '{}' must be a folder (of the web app's files){}", config.web_root,
+                                   ec ? ": " + ec.message() : ""));
   long request_timeout = 30;
   ReadNumber<std::size_t>(vm, "http.threads", 1, 64, config.http_server.threads, problems);
   ReadNumber<std::size_t>(vm, "http.max-body-bytes", 1024, std::size_t{1} << 30, config.http_server.max_body_bytes,

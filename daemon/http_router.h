@@ -74,5 +74,9 @@ class HttpRouter {
 std::map<std::string, std::string> ParseQuery(std::string_view query);
 // Decodes %XX escapes; nullopt for a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+// Sets request.path and request.query from an HTTP request target ("/api/v1/posts?limit=5"). False, with
+// the request unchanged, for a path the server answers 400: a malformed escape, not starting with '/', or
+// holding a NUL once decoded.
+bool SetTarget(ServerRequest& request, std::string_view target);
 
 }  // namespace odziv::daemon

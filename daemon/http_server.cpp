@@ -133,21 +133,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto& message = parser_->get();
     ServerRequest request;
     request.method = std::string(message.method_string());
-    std::string_view target(message.target().data(), message.target().size());
-    auto question = target.find('?');
-    auto path = PercentDecode(target.substr(0, question), false);
     request.remote_address = remote_;
     request.tls = kTls;
     for (const auto& field : message) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
     ServerResponse response;
-    if (!path || path->empty() || path->front() != '/' || path->find('\0') != std::string::npos) {
+    if (!SetTarget(request, std::string_view(message.target().data(), message.target().size())))
       response = ServerResponse::Error(400, "bad_request", "the request path is malformed");
-    } else {
-      request.path = *path;
-      if (question != std::string_view::npos) request.query = ParseQuery(target.substr(question + 1));
+    else
       response = shared_->router->Dispatch(std::move(request));
-    }
     bool keep_alive = message.keep_alive() && !shared_->stopping;
     const bool head = message.method() == http::verb::head;
     if (response.deferred) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "daemon/logging.h"
+
 namespace odziv::daemon {
 namespace {
 
@@ -28,7 +30,9 @@ PollFailure DecideAfterFailure(const Source& source, const Error& error, Timesta
                                const PollPolicy& policy, double random01) {
   PollFailure out;
   out.consecutive_failures = source.consecutive_failures + 1;
-  out.error = Describe(error);
+  // Stored, shown by the API and sent in source_unhealthy alerts: a platform's error may repeat the credential
+  // it was sent, so it gets the log's redaction.
+  out.error = RedactSecrets(Describe(error));
   switch (error.code) {
     case ErrorCode::kUnauthenticated:
     case ErrorCode::kConfig:

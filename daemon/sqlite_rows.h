@@ -91,6 +91,9 @@ inline Result<SqliteStatement> QueryWith(sqlite3* db, const std::string& sql, co
 
 // A JSON array of strings, as stored in TEXT columns (topics, reasons, languages …).
 std::string StringsToJson(const std::vector<std::string>& items);
+// kInvalidArgument, naming `what`, when an item is not UTF-8: JSON text must be, and a column written with
+// such an item could not be read back.
+Status CheckJsonStrings(const std::vector<std::string>& items, std::string_view what);
 // kMalformed, naming `what`, when the stored text is not a JSON array of strings.
 Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what);
 

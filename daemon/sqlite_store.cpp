@@ -13,6 +13,7 @@
 #include "daemon/migrations.h"
 #include "daemon/sqlite_rows.h"
 #include "daemon/sqlite_statement.h"
+#include "platforms/charset.h"
 
 namespace odziv::daemon {
 
@@ -23,6 +24,9 @@ using namespace sqlite_rows;
 // ---- JSON columns.
 
 Result<std::string> SettingsToJson(const std::map<std::string, std::string>& settings) {
+  for (const auto& [key, value] : settings)
+    if (!platforms::IsValidUtf8(key) || !platforms::IsValidUtf8(value))
+      return Fail(ErrorCode::kInvalidArgument, "source settings must be UTF-8 text");
   try {
     web::json::value object = web::json::value::object();
     for (const auto& [key, value] : settings) object[key] = web::json::value::string(value);
@@ -699,6 +703,12 @@ std::string StringsToJson(const std::vector<std::string>& items) {
   return array.serialize();
 }
 
+Status CheckJsonStrings(const std::vector<std::string>& items, std::string_view what) {
+  for (const std::string& item : items)
+    if (!platforms::IsValidUtf8(item)) return Fail(ErrorCode::kInvalidArgument, fmt::format("{} must be UTF-8 text", what));
+  return {};
+}
+
 Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what) {
   try {
     web::json::value value = web::json::value::parse(text.empty() ? "[]" : text);
@@ -1222,6 +1232,8 @@ Result<User> SqliteStore::AddUser(const User& user) {
                                                          "1 to 64 characters",
                                                          user.login));
   }
+  if (auto checked = CheckJsonStrings(user.languages, "a user's languages"); !checked) return Fail(checked.error());
+  if (auto checked = CheckJsonStrings(user.platforms, "a user's platforms"); !checked) return Fail(checked.error());
   std::lock_guard lock(mu_);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());

@@ -163,7 +163,7 @@ Status MoveCase(sqlite3* db, std::int64_t case_id, const DraftChange& change, st
 Status CheckDraftText(const StoredDraft& d) {
   if (d.text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Fail(ErrorCode::kInvalidArgument, "a draft needs text");
-  return {};
+  return sqlite_rows::CheckJsonStrings(d.notes, "a draft's notes");
 }
 
 }  // namespace

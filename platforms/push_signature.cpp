@@ -6,6 +6,7 @@
 #include <openssl/hmac.h>
 
 #include <charconv>
+#include <cstdint>
 #include <vector>
 
 namespace odziv::platforms {
@@ -62,8 +63,10 @@ Status VerifyOdzivSignature(std::optional<std::string_view> header, std::string_
   if (!t || signatures.empty())
     return Fail(ErrorCode::kUnauthenticated, "X-Odziv-Signature must be t=<unix seconds>,v1=<hex HMAC-SHA256>");
   const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  const std::int64_t skew = now_s > *t ? now_s - *t : *t - now_s;
-  if (skew > tolerance.count()) {
+  // In unsigned arithmetic: t is whatever the sender wrote, and the difference of two int64 may not fit one.
+  const std::uint64_t skew = now_s > *t ? static_cast<std::uint64_t>(now_s) - static_cast<std::uint64_t>(*t)
+                                        : static_cast<std::uint64_t>(*t) - static_cast<std::uint64_t>(now_s);
+  if (skew > static_cast<std::uint64_t>(tolerance.count())) {
     return Fail(ErrorCode::kUnauthenticated,
                 fmt::format("X-Odziv-Signature: timestamp is {} s from now, more than the {} s allowed (replayed or "
                             "delayed request, or a clock is wrong)",

@@ -87,3 +87,26 @@ TEST_CASE("LoadDaemonConfig leaves TLS off by default and reports TLS files that
   CHECK(LoadDaemonConfig({"--config", WriteFile("tls_off.conf", "[http]\nlisten = off\ntls-cert = /nonexistent/c.pem\n"
                                                                 "tls-key = /nonexistent/k.pem\n")}));
 }
+
+TEST_CASE("LoadDaemonConfig reports a web-root the system cannot look at as a problem, not an exception") {
+  auto config = LoadDaemonConfig({"--web-root", std::string(5000, 'a')});
+  REQUIRE_FALSE(config);
+  CHECK(config.error().code == ErrorCode::kConfig);
+  CHECK(config.error().message.find("web-root") != std::string::npos);
+}
+
+TEST_CASE("LoadDaemonConfig answers input that holds Boost's message placeholders instead of hanging") {
+  auto line = LoadDaemonConfig({"--config", WriteFile("percent.conf", "x%invalid_line%y\n")});
+  REQUIRE_FALSE(line);
+  CHECK(line.error().code == ErrorCode::kConfig);
+  CHECK(line.error().message.find("neither KEY = VALUE") != std::string::npos);
+  auto key = LoadDaemonConfig({"--config", WriteFile("percent-key.conf", "%canonical_option% = 1\n")});
+  REQUIRE_FALSE(key);
+  CHECK(key.error().code == ErrorCode::kConfig);
+  auto arg = LoadDaemonConfig({"--%canonical_option%", "1"});
+  REQUIRE_FALSE(arg);
+  CHECK(arg.error().code == ErrorCode::kInvalidArgument);
+  auto fine = LoadDaemonConfig({"--config", WriteFile("percent-ok.conf", "db = /tmp/100%.db\n")});
+  REQUIRE(fine);
+  CHECK(fine->db == "/tmp/100%.db");
+}

@@ -63,6 +63,22 @@ TEST_CASE("HttpRouter turns a handler's exception into a 500 without its details
   CHECK(response.body.find("secret detail") == std::string::npos);
 }
 
+TEST_CASE("HttpRouter answers valid JSON when the request quotes bytes that are not UTF-8") {
+  HttpRouter router;
+  router.Add("GET", "/api/v1/brands", [](const ServerRequest&) { return ServerResponse::Text(200, "[]"); });
+  ServerRequest r;
+  r.method = "GET";
+  REQUIRE(SetTarget(r, "/api/%FF%C3(/caf%C3%A9?limit=%80"));
+  auto missing = router.Dispatch(r);
+  CHECK(missing.status == 404);
+  // Each stray byte becomes U+FFFD; the valid "é" stays.
+  CHECK(web::json::value::parse(missing.body)["error"]["message"].as_string() ==
+        "no such resource: /api/\xEF\xBF\xBD\xEF\xBF\xBD(/caf\xC3\xA9");
+  CHECK_FALSE(SetTarget(r, "api/v1"));
+  CHECK_FALSE(SetTarget(r, "/api/%00"));
+  CHECK_FALSE(SetTarget(r, "/api/%2"));
+}
+
 TEST_CASE("PercentDecode refuses malformed escapes") {
   CHECK(PercentDecode("a%2Fb", false).value() == "a/b");
   CHECK_FALSE(PercentDecode("a%2", false));

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "daemon/logging.h"
 #include "daemon/poll_policy.h"
 
 using namespace odziv;
@@ -73,4 +74,16 @@ TEST_CASE("DecideAfterFailure stops polling and asks for a person when credentia
     CHECK(f.health == SourceHealth::kNeedsHuman);
     CHECK_FALSE(f.next_poll_at.has_value());
   }
+}
+
+TEST_CASE("DecideAfterFailure keeps a credential the platform repeated out of the stored error") {
+  RegisterSecret("resolved-platform-credential");
+  Source source;
+  const Error refused{ErrorCode::kUnauthenticated,
+                      "401: token resolved-platform-credential is not valid (Bearer abcdef123456)", std::nullopt};
+  PollFailure f = DecideAfterFailure(source, refused, kNow, seconds(60), PollPolicy{}, 0.5);
+  CHECK(f.health == SourceHealth::kNeedsHuman);
+  CHECK(f.error.find("resolved-platform-credential") == std::string::npos);
+  CHECK(f.error.find("abcdef123456") == std::string::npos);
+  CHECK(f.error.find("401: token") != std::string::npos);
 }

@@ -56,6 +56,12 @@ TEST_CASE("VerifyOdzivSignature refuses a replayed request whose timestamp is ov
   CHECK(Refused(VerifyOdzivSignature(Sign(kBody, kSecret, 1'780'000'000 + 3600), kBody, kSecret, kNow), "3600 s"));
 }
 
+TEST_CASE("VerifyOdzivSignature refuses timestamps at the ends of the integer range") {
+  // The distance to now does not fit a signed 64-bit integer: it must be computed without overflowing.
+  CHECK(Refused(VerifyOdzivSignature("t=-9223372036854775808,v1=00", kBody, kSecret, kNow), "from now"));
+  CHECK(Refused(VerifyOdzivSignature("t=9223372036854775807,v1=00", kBody, kSecret, kNow), "from now"));
+}
+
 TEST_CASE("VerifyOdzivSignature refuses a missing or malformed header") {
   CHECK(Refused(VerifyOdzivSignature(std::nullopt, kBody, kSecret, kNow), "missing"));
   CHECK(Refused(VerifyOdzivSignature("", kBody, kSecret, kNow), "missing"));
