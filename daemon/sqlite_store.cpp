@@ -386,11 +386,23 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     if (auto configured = ConfigureWritable(db.get()); !configured) return Fail(configured.error());
     if (auto migrated = ApplyMigrations(db.get()); !migrated) return Fail(migrated.error());
   }
+  // The watch connection is an optimisation: without it (a failure to open it is not worth refusing the
+  // database for) DataGeneration asks the main connection.
+  sqlite3* watch = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &watch, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(watch, static_cast<int>(options.busy_timeout.count()));
+  } else {
+    sqlite3_close_v2(watch);
+    watch = nullptr;
+  }
   const Clock* clock = options.clock;
-  return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), clock));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), watch, clock));
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close_v2(watch_);
+  sqlite3_close_v2(db_);
+}
 
 Timestamp SqliteStore::Now() const { return clock_ ? clock_->Now() : SystemNow(); }
 
@@ -563,6 +575,13 @@ Status SqliteStore::ResetSourceHealth(std::int64_t source_id) {
 // included) are counted by sqlite3_total_changes64, which counts rolled-back rows too (harmless: a change
 // of generation only means "read again").
 Result<StoreGeneration> SqliteStore::DataGeneration() {
+  if (watch_ != nullptr) {
+    // Every commit by another connection changes data_version, and db_ is another connection to watch_.
+    std::lock_guard lock(watch_mu_);
+    auto version = QueryInt(watch_, "PRAGMA data_version");
+    if (!version) return Fail(version.error());
+    return StoreGeneration{*version, 0};
+  }
   std::lock_guard lock(mu_);
   auto version = QueryInt(db_, "PRAGMA data_version");
   if (!version) return Fail(version.error());

@@ -183,12 +183,17 @@ class SqliteStore final : public Store {
   [[nodiscard]] Status CheckWritable() override;
 
  private:
-  SqliteStore(sqlite3* db, const Clock* clock) : db_(db), clock_(clock) {}
+  SqliteStore(sqlite3* db, sqlite3* watch, const Clock* clock) : db_(db), watch_(watch), clock_(clock) {}
 
   Timestamp Now() const;
 
   std::mutex mu_;
   sqlite3* const db_;  // guarded by mu_
+  // A second, read-only connection that only asks whether anything was committed (DataGeneration), so that
+  // the HTTP threads' cache checks never wait for db_ while a long read or write holds it. Null when it could
+  // not be opened; DataGeneration then asks db_.
+  std::mutex watch_mu_;
+  sqlite3* const watch_;  // guarded by watch_mu_
   const Clock* const clock_;
 };
 

@@ -442,11 +442,13 @@ TEST_CASE("Sign-ins beyond the worker's queue are answered 503 at once") {
         released.wait();
       },
       nullptr));
-  started.get_future().wait();                   // the one worker is busy
-  REQUIRE(f.auth->RunOnWorker([] {}, nullptr));  // and the queue is full
+  started.get_future().wait();  // the one worker is busy
+  std::promise<void> queued_ran;
+  REQUIRE(f.auth->RunOnWorker([&] { queued_ran.set_value(); }, nullptr));  // and the queue is full
   ServerResponse busy = f.PostSession("ana", kPassword);
   CHECK(busy.status == 503);
   release.set_value();
+  queued_ran.get_future().wait();  // the queue has room again
   CHECK(f.PostSession("ana", kPassword).status == 200);
 }
 
