@@ -16,6 +16,7 @@
 #include "daemon/http_server.h"
 #include "daemon/sqlite_store.h"
 #include "tests/support/child_process.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -73,12 +74,8 @@ struct World {
   int next_post = 0;
 
   World(Timestamp start, const std::string& settings, const std::string& zone = "UTC") : clock(start) {
-    dir = fs::temp_directory_path() / fmt::format("odziv-scan-{}-{}", ::getpid(), std::random_device{}());
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = SqliteStore::Open(options).value();
+    dir = testing::MakeTempDir("odziv-scan");
+    store = testing::OpenTempStore(dir, &clock);
     Brand b;
     b.slug = "zrno";
     b.name = "Kafeterija Zrno";

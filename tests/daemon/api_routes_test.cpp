@@ -22,6 +22,7 @@
 #include "daemon/case_tracker.h"
 #include "daemon/drafting_stage.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -60,13 +61,8 @@ struct Fixture {
   int next_post = 1;
 
   Fixture() {
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-api-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-api");
+    store = testing::OpenTempStore(dir, &clock);
     acme = AddBrand("acme", "Acme Coffee");
     bora = AddBrand("bora", "Borovnica Pekara");
     acme_x = AddSource(acme, "acme-x");

@@ -10,6 +10,7 @@
 
 #include "daemon/api_stats.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -37,13 +38,8 @@ struct StatsFixture {
   int next_post = 0;
 
   StatsFixture() {
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-stats-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-stats");
+    store = testing::OpenTempStore(dir, &clock);
     zrno = AddBrand("zrno", "Europe/Sarajevo");
     other = AddBrand("drugi", "UTC");
     zrno_x = AddSource(zrno);

@@ -10,6 +10,7 @@
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -27,14 +28,8 @@ struct Fixture {
   Source source;
 
   Fixture() {
-    std::random_device random;
-    dir = fs::temp_directory_path() /
-          ("odziv-case-store-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-case-store");
+    store = testing::OpenTempStore(dir, &clock);
     Brand b;
     b.slug = "zrno";
     b.name = "Zrno";

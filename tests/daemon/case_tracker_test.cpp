@@ -18,6 +18,7 @@
 #include "daemon/sla_watchdog.h"
 #include "platforms/registry.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -38,13 +39,8 @@ struct Fixture {
   std::unique_ptr<CaseTracker> tracker;
 
   explicit Fixture(const std::string& settings) {
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-tracker-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-tracker");
+    store = testing::OpenTempStore(dir, &clock);
     Brand b;
     b.slug = "zrno";
     b.name = "Zrno";

@@ -13,6 +13,7 @@
 #include "daemon/approval_queue.h"
 #include "daemon/queue_page_cache.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -31,13 +32,8 @@ struct QueueFixture {
   int next_post = 0;
 
   QueueFixture() {
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-queue-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-queue");
+    store = testing::OpenTempStore(dir, &clock);
     for (const char* slug : {"zrno", "kafana", "pekara"}) {
       Brand b;
       b.slug = slug;

@@ -16,6 +16,7 @@
 #include "daemon/delivery_worker.h"
 #include "daemon/drafting_stage.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -78,13 +79,8 @@ struct Fixture {
   FakePlatform platform;
 
   explicit Fixture(const std::string& settings = "{}", const std::string& platform_name = "x") {
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-replies-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-replies");
+    store = testing::OpenTempStore(dir, &clock);
     brand = AddBrand("zrno", settings);
     Source s;
     s.brand_id = brand.id;

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -62,14 +63,8 @@ struct Fixture {
   Source source;
 
   Fixture() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    dir = fs::temp_directory_path() / fmt::format("odziv-hostile-{}-{}-{}", ::getpid(), counter++, random());
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-hostile");
+    store = testing::OpenTempStore(dir, &clock);
     Brand b;
     b.slug = "zrno";
     b.name = "Zrno";

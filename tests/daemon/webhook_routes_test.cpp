@@ -13,6 +13,7 @@
 #include "daemon/push_writer.h"
 #include "daemon/sqlite_store.h"
 #include "platforms/push_signature.h"
+#include "tests/daemon/temp_store.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -34,13 +35,8 @@ struct Fixture {
     ::setenv("ODZIV_TEST_WEBHOOK_SECRET", "generic-secret", 1);
     ::setenv("ODZIV_TEST_META_SECRET", "meta-app-secret", 1);
     ::setenv("ODZIV_TEST_META_TOKEN", "verify-me", 1);
-    std::random_device random;
-    dir = fs::temp_directory_path() / ("odziv-webhooks-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(dir);
-    SqliteStoreOptions options;
-    options.path = dir / "odziv.db";
-    options.clock = &clock;
-    store = std::move(SqliteStore::Open(options).value());
+    dir = testing::MakeTempDir("odziv-webhooks");
+    store = testing::OpenTempStore(dir, &clock);
     Brand b;
     b.slug = "zrno";
     b.name = "Zrno";
