@@ -94,6 +94,8 @@ std::string StringsToJson(const std::vector<std::string>& items);
 // kInvalidArgument, naming `what`, when an item is not UTF-8: JSON text must be, and a column written with
 // such an item could not be read back.
 Status CheckJsonStrings(const std::vector<std::string>& items, std::string_view what);
+// CheckJsonStrings of a user's languages and platforms, the user's lists stored as JSON.
+Status CheckUserLists(const User& user);
 // kMalformed, naming `what`, when the stored text is not a JSON array of strings.
 Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what);
 

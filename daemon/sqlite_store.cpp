@@ -571,12 +571,12 @@ Status SqliteStore::ResetSourceHealth(std::int64_t source_id) {
   return {};
 }
 
-// PRAGMA data_version changes when another connection commits; this connection's own writes (triggers
-// included) are counted by sqlite3_total_changes64, which counts rolled-back rows too (harmless: a change
-// of generation only means "read again").
+// PRAGMA data_version changes when another connection commits. On the watch connection that is every
+// commit, db_'s included, so `own` stays 0. Without it db_ is asked, and its own writes (triggers included)
+// are counted by sqlite3_total_changes64, which counts rolled-back rows too (harmless: a change of generation
+// only means "read again").
 Result<StoreGeneration> SqliteStore::DataGeneration() {
   if (watch_ != nullptr) {
-    // Every commit by another connection changes data_version, and db_ is another connection to watch_.
     std::lock_guard lock(watch_mu_);
     auto version = QueryInt(watch_, "PRAGMA data_version");
     if (!version) return Fail(version.error());
@@ -726,6 +726,11 @@ Status CheckJsonStrings(const std::vector<std::string>& items, std::string_view 
   for (const std::string& item : items)
     if (!platforms::IsValidUtf8(item)) return Fail(ErrorCode::kInvalidArgument, fmt::format("{} must be UTF-8 text", what));
   return {};
+}
+
+Status CheckUserLists(const User& user) {
+  if (auto checked = CheckJsonStrings(user.languages, "a user's languages"); !checked) return checked;
+  return CheckJsonStrings(user.platforms, "a user's platforms");
 }
 
 Result<std::vector<std::string>> StringsFromJson(const std::string& text, std::string_view what) {
@@ -1251,8 +1256,7 @@ Result<User> SqliteStore::AddUser(const User& user) {
                                                          "1 to 64 characters",
                                                          user.login));
   }
-  if (auto checked = CheckJsonStrings(user.languages, "a user's languages"); !checked) return Fail(checked.error());
-  if (auto checked = CheckJsonStrings(user.platforms, "a user's platforms"); !checked) return Fail(checked.error());
+  if (auto checked = CheckUserLists(user); !checked) return Fail(checked.error());
   std::lock_guard lock(mu_);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());

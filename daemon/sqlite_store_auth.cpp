@@ -129,8 +129,7 @@ Status SqliteStore::SetPasswordHash(std::int64_t user_id, std::string_view hash,
 }
 
 Result<User> SqliteStore::UpdateUser(const User& user) {
-  if (auto checked = CheckJsonStrings(user.languages, "a user's languages"); !checked) return Fail(checked.error());
-  if (auto checked = CheckJsonStrings(user.platforms, "a user's platforms"); !checked) return Fail(checked.error());
+  if (auto checked = CheckUserLists(user); !checked) return Fail(checked.error());
   std::lock_guard lock(mu_);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());

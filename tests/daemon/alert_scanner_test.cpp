@@ -82,11 +82,7 @@ struct World {
     b.timezone = zone;
     b.settings = settings;
     brand = store->AddBrand(b).value();
-    Source s;
-    s.brand_id = brand.id;
-    s.name = "zrno-x";
-    s.platform = "x";
-    source = store->AddSource(s).value();
+    source = testing::AddTestSource(*store, brand.id);
   }
   ~World() {
     store.reset();

@@ -46,11 +46,7 @@ struct Fixture {
     b.name = "Zrno";
     b.settings = settings;
     brand = store->AddBrand(b).value();
-    Source s;
-    s.brand_id = brand.id;
-    s.name = "zrno-x";
-    s.platform = "x";
-    source = store->AddSource(s).value();
+    source = testing::AddTestSource(*store, brand.id);
     tracker = std::make_unique<CaseTracker>(*store);
   }
   ~Fixture() {

@@ -69,11 +69,7 @@ struct Fixture {
     b.slug = "zrno";
     b.name = "Zrno";
     brand = store->AddBrand(b).value();
-    Source s;
-    s.brand_id = brand.id;
-    s.name = "zrno-x";
-    s.platform = "x";
-    source = store->AddSource(s).value();
+    source = testing::AddTestSource(*store, brand.id);
   }
   ~Fixture() {
     store.reset();

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/clock.h"
 #include "daemon/sqlite_store.h"
@@ -33,6 +35,15 @@ inline std::unique_ptr<daemon::SqliteStore> OpenTempStore(const std::filesystem:
   options.path = dir / "odziv.db";
   options.clock = clock;
   return std::move(daemon::SqliteStore::Open(options).value());
+}
+
+// A source of `brand_id` that the test feeds itself (nothing polls it): X, named `name`.
+inline Source AddTestSource(Store& store, std::int64_t brand_id, std::string name = "zrno-x") {
+  Source source;
+  source.brand_id = brand_id;
+  source.name = std::move(name);
+  source.platform = "x";
+  return store.AddSource(source).value();
 }
 
 }  // namespace odziv::testing
