@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -72,6 +73,7 @@ struct Workspace {
   std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
   std::vector<Contribution> contributions;  // reused between posts: no allocation per post
   std::string scratch;
+  std::vector<std::pair<std::string_view, std::string>> intents;  // Assess: intent names and their evidence
 };
 
 Workspace& ThreadWorkspace(std::uint64_t judge_id) {
@@ -420,19 +422,16 @@ SentimentLabel LabelOf(double score) {
   return SentimentLabel::kNeutral;
 }
 
-// A span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed bytes
-// that the tokenizer skipped between them; they become U+FFFD.
-std::string Quote(std::string_view span) {
-  std::string out;
-  out.reserve(span.size());
+// Appends a span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed
+// bytes that the tokenizer skipped between them; they become U+FFFD.
+void AppendQuote(std::string& out, std::string_view span) {
   std::size_t i = 0;
   while (i < span.size()) {
-    auto c = static_cast<unsigned char>(span[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
+    std::size_t ascii = i;
+    while (ascii < span.size() && static_cast<unsigned char>(span[ascii]) < 0x80) ++ascii;
+    out.append(span.substr(i, ascii - i));
+    i = ascii;
+    if (i == span.size()) break;
     utf8proc_int32_t cp;
     utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
                                             static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
@@ -444,10 +443,20 @@ std::string Quote(std::string_view span) {
       i += static_cast<std::size_t>(len);
     }
   }
-  return out;
 }
 
-std::string Source(std::string_view text, const Token& t) { return Quote(text.substr(t.source_offset, t.source_length)); }
+// The words of tokens first…last as they stand in the post.
+std::string_view Span(std::string_view text, const Token& first, const Token& last) {
+  return text.substr(first.source_offset, last.source_offset + last.source_length - first.source_offset);
+}
+
+// "+1.28": a contribution as reasons show it (two decimals, always signed).
+void AppendSigned(std::string& out, float v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
+  if (buf[0] != '-') out.push_back('+');
+  out.append(buf, end);
+}
 
 }  // namespace
 
@@ -490,7 +499,8 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     out.confidence = std::round(out.confidence * 100) / 100;
   }
 
-  // Sentiment reasons, largest first.
+  // Sentiment reasons, largest first. Written by appending to each reason's string: Assess runs for every
+  // post, and formatting through temporaries would cost more than the judging itself.
   std::vector<std::string>& reasons = out.reasons;
   if (tt.stats.invalid_utf8) reasons.push_back(fmt::format("input: {} invalid UTF-8 sequence(s) skipped", tt.stats.invalid_utf8));
   if (tt.stats.truncated) reasons.push_back(fmt::format("input: judged the first {} bytes only", kMaxTextBytes));
@@ -498,64 +508,88 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   std::vector<Contribution>& contributions = *a.contributions;
   std::sort(contributions.begin(), contributions.end(),
             [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
+  auto token = [&](std::int32_t i) -> const Token& { return tt.tokens[static_cast<std::size_t>(i)]; };
   std::size_t shown = 0;
   for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
-    std::size_t begin = tt.tokens[c.token].source_offset;
-    const Token& last = tt.tokens[c.last_token];
-    std::string r = fmt::format("'{}' {:+.2f}", Quote(text.substr(begin, last.source_offset + last.source_length - begin)), c.value);
-    std::vector<std::string> why;
-    if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
-    if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
-    if (c.lone_negation) why.push_back("negation without a sentiment word");
-    if (c.learned) why.push_back("learned");
-    if (c.caps) why.push_back("capitals");
-    if (c.elongated) why.push_back("elongated");
-    if (!why.empty()) {
-      r += " (";
-      for (std::size_t k = 0; k < why.size(); ++k) r += (k ? ", " : "") + why[k];
-      r += ")";
-    }
-    reasons.push_back(std::move(r));
+    std::string& r = reasons.emplace_back();
+    r.push_back('\'');
+    AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
+    r += "' ";
+    AppendSigned(r, c.value);
+    bool open = false;
+    auto why = [&](std::string_view what, std::string_view quoted = {}) {
+      r += open ? ", " : " (";
+      open = true;
+      r += what;
+      if (!quoted.empty() || what.ends_with(' ')) {
+        r.push_back('\'');
+        AppendQuote(r, quoted);
+        r.push_back('\'');
+      }
+    };
+    if (c.negator >= 0) why("negated by ", Span(text, token(c.negator), token(c.negator)));
+    if (c.booster >= 0) why("scaled by ", Span(text, token(c.booster), token(c.booster)));
+    if (c.lone_negation) why("negation without a sentiment word");
+    if (c.learned) why("learned");
+    if (c.caps) why("capitals");
+    if (c.elongated) why("elongated");
+    if (open) r.push_back(')');
   }
-  if (a.contrast >= 0)
-    reasons.push_back(fmt::format("contrast '{}': what follows weighs {}×", Source(text, tt.tokens[static_cast<std::size_t>(a.contrast)]), kAfterContrast));
+  if (a.contrast >= 0) {
+    static const std::string kAfterContrastText = fmt::format("{}", kAfterContrast);
+    std::string& r = reasons.emplace_back("contrast '");
+    AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
+    r += "': what follows weighs ";
+    r += kAfterContrastText;
+    r += "×";
+  }
   if (a.exclamations && a.raw_sum != 0) reasons.push_back(fmt::format("{} '!' strengthen", a.exclamations));
-  if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative)
-    reasons.push_back(fmt::format("irony '{}' turns praise negative", Source(text, tt.tokens[static_cast<std::size_t>(a.irony)])));
+  if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative) {
+    std::string& r = reasons.emplace_back("irony '");
+    AppendQuote(r, Span(text, token(a.irony), token(a.irony)));
+    r += "' turns praise negative";
+  }
   if (!a.evidence) reasons.push_back(tt.tokens.empty() ? "no words to judge" : "no sentiment words");
 
   // Topics and intents from cues.
   const auto& names = lexicon_->cue_names();
-  auto evidence_of = [&](std::size_t bit) -> std::string {
+  auto evidence_of = [&](std::size_t bit, std::string& ev) {
     std::int32_t first = a.cue_token[bit], last_t = std::max(a.cue_token_last[bit], first);
     if (last_t >= static_cast<std::int32_t>(tt.tokens.size())) last_t = first;
-    const Token& f = tt.tokens[static_cast<std::size_t>(first)];
-    const Token& l = tt.tokens[static_cast<std::size_t>(last_t)];
-    return Quote(text.substr(f.source_offset, l.source_offset + l.source_length - f.source_offset));
+    ev.clear();
+    AppendQuote(ev, Span(text, token(first), token(last_t)));
   };
   UrgencySignals sig;
   sig.sentiment = out.sentiment;
   sig.rating = in.rating;
-  std::vector<std::pair<std::string, std::string>> intents;  // name, evidence
+  auto& intents = ws.intents;  // name, evidence
+  intents.clear();
   bool negative_topic = false;
-  std::int32_t first_word = -1;  // a question word opens a question even without '?'
-  for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
-    if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
-  for (std::size_t b = 0; b < names.size(); ++b) {
-    if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
-    std::string_view name = names[b];
-    std::string ev = evidence_of(b);
-    if (name.starts_with("topic ")) {
-      std::string topic(name.substr(6));
-      if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
-      if (topic != "praise" && topic != "question") negative_topic = true;
-      out.topics.push_back(topic);
-      reasons.push_back(fmt::format("topic {}: '{}'", topic, ev));
-    } else {
-      std::string intent(name.substr(7));
-      if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
-      intents.emplace_back(intent, ev);
+  if (a.cues) {
+    std::int32_t first_word = -1;  // a question word opens a question even without '?'
+    for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
+      if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
+    for (std::size_t b = 0; b < names.size(); ++b) {
+      if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
+      std::string_view name = names[b];
+      if (name.starts_with("topic ")) {
+        std::string_view topic = name.substr(6);
+        if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
+        if (topic != "praise" && topic != "question") negative_topic = true;
+        out.topics.emplace_back(topic);
+        std::string& r = reasons.emplace_back("topic ");
+        r += topic;
+        r += ": '";
+        evidence_of(b, ws.scratch);
+        r += ws.scratch;
+        r.push_back('\'');
+      } else {
+        std::string_view intent = name.substr(7);
+        if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
+        evidence_of(b, ws.scratch);
+        intents.emplace_back(intent, ws.scratch);
+      }
     }
   }
   bool has_question = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "question"; });
@@ -568,14 +602,18 @@ Assessment Judge::Assess(const JudgeInput& in) const {
       (negative_topic || (in.rating && *in.rating <= 2)))
     intents.emplace_back("complaint", fmt::format("negative ({:.2f})", out.sentiment));
   if (has_question && std::find(out.topics.begin(), out.topics.end(), "question") == out.topics.end())
-    out.topics.push_back("question");
+    out.topics.emplace_back("question");
   if (out.label == SentimentLabel::kPositive && out.sentiment >= 0.5 && !negative_topic &&
       std::find(out.topics.begin(), out.topics.end(), "praise") == out.topics.end())
-    out.topics.push_back("praise");
-  if (out.topics.empty()) out.topics.push_back("other");
+    out.topics.emplace_back("praise");
+  if (out.topics.empty()) out.topics.emplace_back("other");
   for (auto& [intent, ev] : intents) {
-    out.intents.push_back(intent);
-    reasons.push_back(fmt::format("intent {}: '{}'", intent, ev));
+    out.intents.emplace_back(intent);
+    std::string& r = reasons.emplace_back("intent ");
+    r += intent;
+    r += ": '";
+    r += ev;
+    r.push_back('\'');
     std::string* slot = intent == "complaint" ? &sig.complaint
                         : intent == "question" ? &sig.question
                         : intent == "churn_threat" ? &sig.churn_threat
@@ -595,7 +633,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   sig.repeat_complaints = in.repeat_complaints;
   sig.platform = std::string(in.platform);
   sig.age = in.age;
-  Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_);
+  Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_, /*with_reasons=*/false);
   out.urgency = u.score;
   out.priority = u.priority;
   out.urgency_explanation = std::move(u.explanation);
