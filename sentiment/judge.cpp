@@ -5,6 +5,7 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <utf8proc.h>
@@ -31,7 +32,7 @@ constexpr float kNegativityBias = 1.15f;    // negative words tell more than pos
 constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
 constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
 constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
-constexpr std::size_t kCacheLimit = 1u << 18;  // words cached per thread before the cache starts over
+constexpr std::size_t kCacheLimit = 1u << 17;  // words cached per thread before the cache starts over
 
 enum Flag : std::uint32_t {
   kHasEn = 1u << 0, kHasBcs = 1u << 1, kHasAny = 1u << 2, kNegator = 1u << 3, kContrast = 1u << 4,
@@ -60,11 +61,107 @@ struct Contribution {
   bool learned = false;        // the valence came from a learned lexicon
 };
 
+// The per-thread word cache: what Resolve found for each folded word. Looking words up is most of what
+// judging does, and a lookup costs what its cache misses cost, so each entry is one cache line holding the
+// hash, the key and the WordInfo together, and Analyse prefetches the lines of a post's words before it
+// reads them. Keys longer than a slot holds (rare) go to a plain map.
+class WordCache {
+ public:
+  static constexpr std::size_t kInlineKey = 27;
+
+  WordCache() { slots_.resize(kInitialSlots); }
+
+  // Eight bytes at a time: cheaper than FlatStringMap's byte-wise hash for the words of every post.
+  static std::uint32_t Hash(std::string_view key) {
+    std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, key.data() + i, 8);
+      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+      h ^= h >> 31;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t k = 0; i + k < key.size(); ++k)
+      tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i + k])) << (8 * k);
+    h = (h ^ tail) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
+    return h32 ? h32 : 1;  // 0 marks an empty slot
+  }
+  void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+
+  const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
+    if (key.size() > kInlineKey) return long_keys_.Find(key);
+    const Probe probe(key);
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return nullptr;
+      if (s.hash == hash && std::memcmp(&s.length, probe.bytes, sizeof probe.bytes) == 0) return &s.info;
+    }
+  }
+
+  // Inserts a key that Find did not find; the reference stays valid until the next insertion.
+  const WordInfo& Insert(std::string_view key, std::uint32_t hash, const WordInfo& info) {
+    ++size_;
+    if (key.size() > kInlineKey) return long_keys_.Insert(key, info);
+    if (size_ * 10 > slots_.size() * 7) Grow();
+    Slot& s = Place(hash);
+    const Probe probe(key);
+    s.hash = hash;
+    std::memcpy(&s.length, probe.bytes, sizeof probe.bytes);
+    s.info = info;
+    return s.info;
+  }
+
+  std::size_t size() const { return size_; }
+  void Clear() {
+    slots_.assign(kInitialSlots, Slot{});
+    long_keys_.Clear();
+    size_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kInitialSlots = 4096;
+  struct alignas(64) Slot {
+    std::uint32_t hash = 0;
+    std::uint8_t length = 0;
+    char key[kInlineKey] = {};  // zero-padded, so that length and key compare as one block
+    WordInfo info;
+  };
+  static_assert(sizeof(Slot) == 64);
+  struct Probe {
+    explicit Probe(std::string_view key) {
+      bytes[0] = static_cast<char>(key.size());
+      std::memcpy(bytes + 1, key.data(), key.size());
+    }
+    char bytes[1 + kInlineKey] = {};
+  };
+
+  Slot& Place(std::uint32_t hash) {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask)
+      if (slots_[i].hash == 0) return slots_[i];
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old)
+      if (s.hash) Place(s.hash) = s;
+  }
+
+  std::vector<Slot> slots_;
+  FlatStringMap<WordInfo> long_keys_;
+  std::size_t size_ = 0;
+};
+
 std::atomic<std::uint64_t> g_next_judge_id{1};
 
 struct Workspace {
   std::uint64_t judge_id = 0;
-  FlatStringMap<WordInfo> cache;
+  WordCache cache;
+  std::vector<std::uint32_t> hashes;     // per token: its key's hash in the word cache
   std::unique_ptr<Stemmer> english, serbian;
   TokenizedText text;
   std::vector<WordInfo> infos;
@@ -145,9 +242,17 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   return w;
 }
 
+const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
+  if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
+  return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
+}
+
 const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
-  if (const WordInfo* w = ws.cache.Find(key)) return *w;
-  return ws.cache.Insert(key, Resolve(lex, ws, key));
+  return Lookup(lex, ws, key, WordCache::Hash(key));
+}
+
+bool NeedsLookup(TokenKind k) {
+  return !(k == TokenKind::kNumber || k == TokenKind::kMention || k == TokenKind::kUrl || k == TokenKind::kPunct);
 }
 
 bool IsWordLike(TokenKind k) { return k == TokenKind::kWord || k == TokenKind::kHashtag; }
@@ -186,15 +291,20 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   a.cue_token.fill(-1);
   a.cue_token_last.fill(-1);
 
-  // Resolve every token; gather language evidence.
+  // Resolve every token; gather language evidence. The cache lines of all words are fetched first, together.
+  ws.hashes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Token& t = tt.tokens[i];
+    if (!NeedsLookup(t.kind)) continue;
+    ws.hashes[i] = WordCache::Hash(tt.Key(t));
+    ws.cache.Prefetch(ws.hashes[i]);
+  }
   LanguageEvidence ev;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = tt.tokens[i];
-    if (t.kind == TokenKind::kNumber || t.kind == TokenKind::kMention || t.kind == TokenKind::kUrl ||
-        t.kind == TokenKind::kPunct)
-      continue;
+    if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
-    WordInfo w = Lookup(lex, ws, key);
+    WordInfo w = Lookup(lex, ws, key, ws.hashes[i]);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
       // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
       const WordInfo* found = nullptr;
