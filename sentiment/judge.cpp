@@ -5,7 +5,12 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
+
+#include <sys/mman.h>
 
 #include <fmt/format.h>
 #include <utf8proc.h>
@@ -69,7 +74,7 @@ class WordCache {
  public:
   static constexpr std::size_t kInlineKey = 27;
 
-  WordCache() { slots_.resize(kInitialSlots); }
+  WordCache() : slots_(Allocate(kInitialSlots)), capacity_(kInitialSlots) {}
 
   // Eight bytes at a time: cheaper than FlatStringMap's byte-wise hash for the words of every post.
   static std::uint32_t Hash(std::string_view key) {
@@ -89,12 +94,12 @@ class WordCache {
     auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
     return h32 ? h32 : 1;  // 0 marks an empty slot
   }
-  void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+  void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (capacity_ - 1)]); }
 
   const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
     if (key.size() > kInlineKey) return long_keys_.Find(key);
     const Probe probe(key);
-    std::size_t mask = slots_.size() - 1;
+    std::size_t mask = capacity_ - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
@@ -106,7 +111,7 @@ class WordCache {
   const WordInfo& Insert(std::string_view key, std::uint32_t hash, const WordInfo& info) {
     ++size_;
     if (key.size() > kInlineKey) return long_keys_.Insert(key, info);
-    if (size_ * 10 > slots_.size() * 7) Grow();
+    if (size_ * 10 > capacity_ * 7) Grow();
     Slot& s = Place(hash);
     const Probe probe(key);
     s.hash = hash;
@@ -117,7 +122,8 @@ class WordCache {
 
   std::size_t size() const { return size_; }
   void Clear() {
-    slots_.assign(kInitialSlots, Slot{});
+    slots_ = Allocate(kInitialSlots);
+    capacity_ = kInitialSlots;
     long_keys_.Clear();
     size_ = 0;
   }
@@ -139,19 +145,38 @@ class WordCache {
     char bytes[1 + kInlineKey] = {};
   };
 
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }
+  };
+  using Slots = std::unique_ptr<Slot[], Free>;
+  // Zeroed slots (all-zero bytes are empty slots). A large table asks for huge pages: its lookups land
+  // anywhere in it, and with 4 KiB pages most of them would also miss the TLB.
+  static Slots Allocate(std::size_t count) {
+    constexpr std::size_t kHugePage = 2u << 20;
+    std::size_t bytes = count * sizeof(Slot);
+    std::size_t align = bytes >= kHugePage ? kHugePage : alignof(Slot);
+    void* p = std::aligned_alloc(align, bytes);
+    if (!p) throw std::bad_alloc();
+    if (align == kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
+    std::memset(p, 0, bytes);
+    return Slots(static_cast<Slot*>(p));
+  }
   Slot& Place(std::uint32_t hash) {
-    std::size_t mask = slots_.size() - 1;
+    std::size_t mask = capacity_ - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask)
       if (slots_[i].hash == 0) return slots_[i];
   }
   void Grow() {
-    std::vector<Slot> old(slots_.size() * 2);
+    Slots old = Allocate(capacity_ * 2);
     old.swap(slots_);
-    for (const Slot& s : old)
-      if (s.hash) Place(s.hash) = s;
+    std::size_t old_capacity = capacity_;
+    capacity_ *= 2;
+    for (std::size_t i = 0; i < old_capacity; ++i)
+      if (old[i].hash) Place(old[i].hash) = old[i];
   }
 
-  std::vector<Slot> slots_;
+  Slots slots_;
+  std::size_t capacity_;
   FlatStringMap<WordInfo> long_keys_;
   std::size_t size_ = 0;
 };
@@ -612,6 +637,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   // Sentiment reasons, largest first. Written by appending to each reason's string: Assess runs for every
   // post, and formatting through temporaries would cost more than the judging itself.
   std::vector<std::string>& reasons = out.reasons;
+  reasons.reserve(8);
   if (tt.stats.invalid_utf8) reasons.push_back(fmt::format("input: {} invalid UTF-8 sequence(s) skipped", tt.stats.invalid_utf8));
   if (tt.stats.truncated) reasons.push_back(fmt::format("input: judged the first {} bytes only", kMaxTextBytes));
   if (in.rating && *in.rating >= 1 && *in.rating <= 5) reasons.push_back(fmt::format("{}★ rating", *in.rating));

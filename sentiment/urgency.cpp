@@ -150,7 +150,10 @@ Urgency ComputeUrgency(const UrgencySignals& s, const UrgencyWeights& w, bool wi
     for (; j > 0 && before(p, parts[j - 1]); --j) parts[j] = parts[j - 1];
     parts[j] = p;
   }
-  u.explanation = fmt::format("P{}:", u.priority);
+  u.explanation.reserve(64);
+  u.explanation = "P";
+  u.explanation.push_back(static_cast<char>('0' + u.priority));
+  u.explanation.push_back(':');
   int shown = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const Part& p = parts[i];
