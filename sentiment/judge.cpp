@@ -24,6 +24,7 @@ namespace {
 
 // Tuning constants; docs/judging.md explains each.
 constexpr float kNegationFactor = -0.74f;   // "not good" is weaker than "bad"
+constexpr float kNegatedNegativeFactor = -0.3f;  // "not bad", "nije loše": faint praise, not "good"
 constexpr float kBeforeContrast = 0.5f;     // "X, but Y": X counts half …
 constexpr float kAfterContrast = 1.5f;      // … and Y one and a half times
 constexpr float kCapsFactor = 1.3f;         // "GREAT" in a text that is not all capitals
@@ -36,7 +37,11 @@ constexpr int kNegationWindow = 3;
 constexpr float kNegativityBias = 1.15f;    // negative words tell more than positive ones (praise is cheap)
 constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
 constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
-constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
+constexpr double kTextRatingMiddle = 0.6;    // "6/10" says neither way; "3/10" and "9/10" do
+constexpr double kTextRatingDeadZone = 0.15;  // ratios this close to the middle add nothing
+constexpr double kTextRatingScale = 8;        // valence per unit of ratio away from the middle (±3 at most)
+constexpr double kNoEvidenceLean = 0.01;      // score of a post with words but no evidence (label neutral)
+constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative
 constexpr std::size_t kCacheLimit = 1u << 17;  // words cached per thread before the cache starts over
 
 enum Flag : std::uint32_t {
@@ -64,6 +69,7 @@ struct Contribution {
   bool caps = false, elongated = false;
   bool lone_negation = false;  // a negator with no sentiment word to negate
   bool learned = false;        // the valence came from a learned lexicon
+  bool rating = false;         // a rating written in the text ("3/10")
 };
 
 // The per-thread word cache: what Resolve found for each folded word. Looking words up is most of what
@@ -501,7 +507,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       }
     }
     if (c.negator >= 0) {
-      v *= kNegationFactor;
+      v *= v < 0 ? kNegatedNegativeFactor : kNegationFactor;
       ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
     }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
@@ -534,6 +540,50 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       a.contributions->push_back(c);
     }
   }
+  // Ratings written in the text ("3/10", "7.5 / 10", "4/5"): the author's own verdict.
+  {
+    for (std::size_t j = 1; j < n; ++j) {
+      const Token& den = tt.tokens[j];
+      if (den.kind != TokenKind::kNumber) continue;
+      std::string_view d = tt.Key(den);
+      if (d != "10" && d != "5") continue;
+      const Token& prev = tt.tokens[j - 1];
+      if (prev.kind != TokenKind::kNumber) continue;
+      std::string_view between = text.substr(prev.source_offset + prev.source_length,
+                                             den.source_offset - prev.source_offset - prev.source_length);
+      while (!between.empty() && between.front() == ' ') between.remove_prefix(1);
+      while (!between.empty() && between.back() == ' ') between.remove_suffix(1);
+      if (between != "/") continue;
+      std::size_t first = j - 1;
+      double value = 0;
+      for (char ch : tt.Key(prev)) value = value * 10 + (ch - '0');
+      if (j >= 3 && tt.tokens[j - 3].kind == TokenKind::kNumber && tt.tokens[j - 2].kind == TokenKind::kPunct &&
+          tt.tokens[j - 3].source_offset + tt.tokens[j - 3].source_length + 1 == prev.source_offset &&
+          (tt.Key(tt.tokens[j - 2]) == "." || tt.Key(tt.tokens[j - 2]) == ",")) {
+        double whole = 0;
+        for (char ch : tt.Key(tt.tokens[j - 3])) whole = whole * 10 + (ch - '0');
+        value = whole + value / std::pow(10.0, static_cast<double>(prev.key_length));
+        first = j - 3;
+      }
+      double ratio = value / (d == "10" ? 10.0 : 5.0);
+      if (ratio > 1 || (first > 0 && tt.tokens[first - 1].kind == TokenKind::kNumber)) continue;
+      if (std::abs(ratio - kTextRatingMiddle) < kTextRatingDeadZone) continue;
+      auto v = static_cast<float>(std::clamp((ratio - kTextRatingMiddle) * kTextRatingScale, -3.0, 3.0));
+      if (a.contrast >= 0) v *= static_cast<std::int32_t>(first) < a.contrast ? kBeforeContrast : kAfterContrast;
+      if (v < 0) v *= kNegativityBias;
+      sum += v;
+      if (v > 0) a.positive += v; else a.negative -= v;
+      a.evidence = a.hand_evidence = true;
+      if (explain) {
+        Contribution c;
+        c.token = static_cast<std::uint32_t>(first);
+        c.last_token = static_cast<std::uint32_t>(j);
+        c.value = v;
+        c.rating = true;
+        a.contributions->push_back(c);
+      }
+    }
+  }
   a.exclamations = std::min(tt.stats.exclamations, 4);
   if (sum != 0 && a.exclamations > 0) sum += (sum > 0 ? 1 : -1) * a.exclamations * kExclamationStep;
   if (a.irony >= 0 && sum > 0) sum = -sum * 0.5;
@@ -544,6 +594,9 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   if (!a.hand_evidence && std::abs(sum) < kLearnedOnlyLean)
     a.text_score = std::clamp(a.text_score, -kNeutralBand * 0.9, kNeutralBand * 0.9);
   a.score = a.text_score;
+  // Words but no evidence: lean, inside the neutral band, to the side such posts are on far more often
+  // (announcements, news, links, questions rather than complaints); the label stays neutral.
+  if (!a.evidence && !tt.tokens.empty()) a.score = a.text_score = kNoEvidenceLean;
   if (rating && *rating >= 1 && *rating <= 5) {
     double stars = (*rating - 3) / 2.0;
     a.score = a.evidence ? kRatingWeight * stars + (1 - kRatingWeight) * a.text_score : stars;
@@ -668,6 +721,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (c.booster >= 0) why("scaled by ", Span(text, token(c.booster), token(c.booster)));
     if (c.lone_negation) why("negation without a sentiment word");
     if (c.learned) why("learned");
+    if (c.rating) why("rating in the text");
     if (c.caps) why("capitals");
     if (c.elongated) why("elongated");
     if (open) r.push_back(')');
