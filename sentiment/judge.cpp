@@ -540,13 +540,18 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       a.contributions->push_back(c);
     }
   }
-  // Ratings written in the text ("3/10", "7.5 / 10", "4/5"): the author's own verdict.
+  // Ratings written in the text ("3/10", "7.5 / 10"): the author's own verdict.
   {
     for (std::size_t j = 1; j < n; ++j) {
       const Token& den = tt.tokens[j];
       if (den.kind != TokenKind::kNumber) continue;
-      std::string_view d = tt.Key(den);
-      if (d != "10" && d != "5") continue;
+      if (tt.Key(den) != "10") continue;  // "/5" is as often a date (4/5: the fourth of May)
+      if (j + 1 < n) {  // "9/10/2014" is a date
+        const Token& next = tt.tokens[j + 1];
+        std::string_view gap = text.substr(den.source_offset + den.source_length,
+                                           next.source_offset - den.source_offset - den.source_length);
+        if (gap.starts_with("/")) continue;
+      }
       const Token& prev = tt.tokens[j - 1];
       if (prev.kind != TokenKind::kNumber) continue;
       std::string_view between = text.substr(prev.source_offset + prev.source_length,
@@ -565,7 +570,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
         value = whole + value / std::pow(10.0, static_cast<double>(prev.key_length));
         first = j - 3;
       }
-      double ratio = value / (d == "10" ? 10.0 : 5.0);
+      double ratio = value / 10;
       if (ratio > 1 || (first > 0 && tt.tokens[first - 1].kind == TokenKind::kNumber)) continue;
       if (std::abs(ratio - kTextRatingMiddle) < kTextRatingDeadZone) continue;
       auto v = static_cast<float>(std::clamp((ratio - kTextRatingMiddle) * kTextRatingScale, -3.0, 3.0));
