@@ -138,6 +138,14 @@ std::size_t Decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
     cp = c0;
     return 1;
   }
+  // Two-byte sequences (Latin with diacritics, Cyrillic) without a call into utf8proc.
+  if (c0 >= 0xC2 && c0 <= 0xDF && i + 1 < s.size()) {
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c1 & 0xC0) == 0x80) {
+      cp = ((c0 & 0x1Fu) << 6) | (c1 & 0x3Fu);
+      return 2;
+    }
+  }
   utf8proc_int32_t out = 0;
   utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                                         static_cast<utf8proc_ssize_t>(s.size() - i), &out);
