@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +14,7 @@
 #include <fmt/format.h>
 #include <utf8proc.h>
 
+#include "sentiment/decimal.h"
 #include "sentiment/language.h"
 #include "sentiment/stemmer.h"
 #include "sentiment/tokenizer.h"
@@ -643,14 +643,6 @@ std::string_view Span(std::string_view text, const Token& first, const Token& la
   return text.substr(first.source_offset, last.source_offset + last.source_length - first.source_offset);
 }
 
-// "+1.28": a contribution as reasons show it (two decimals, always signed).
-void AppendSigned(std::string& out, float v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
-  if (buf[0] != '-') out.push_back('+');
-  out.append(buf, end);
-}
-
 }  // namespace
 
 Result<Judge> Judge::Create(Lexicon lexicon, UrgencyWeights weights) {
@@ -710,7 +702,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     r.push_back('\'');
     AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
     r += "' ";
-    AppendSigned(r, c.value);
+    AppendFixed2(r, c.value, /*plus=*/true);
     bool open = false;
     auto why = [&](std::string_view what, std::string_view quoted = {}) {
       r += open ? ", " : " (";
@@ -794,8 +786,12 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   }
   bool has_complaint = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "complaint"; });
   if (!has_complaint && out.label == SentimentLabel::kNegative && out.sentiment <= -0.25 &&
-      (negative_topic || (in.rating && *in.rating <= 2)))
-    intents.emplace_back("complaint", fmt::format("negative ({:.2f})", out.sentiment));
+      (negative_topic || (in.rating && *in.rating <= 2))) {
+    std::string ev = "negative (";
+    AppendFixed2(ev, out.sentiment, /*plus=*/false);
+    ev.push_back(')');
+    intents.emplace_back("complaint", std::move(ev));
+  }
   if (has_question && std::find(out.topics.begin(), out.topics.end(), "question") == out.topics.end())
     out.topics.emplace_back("question");
   if (out.label == SentimentLabel::kPositive && out.sentiment >= 0.5 && !negative_topic &&

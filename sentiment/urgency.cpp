@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "sentiment/decimal.h"
+
 namespace odziv::sentiment {
 
 Status UrgencyWeights::Validate() const {
@@ -62,7 +64,10 @@ void AppendDescription(std::string& out, Signal signal, const UrgencySignals& s)
     case Signal::kComplaint: AppendQuoted(out, "complaint", s.complaint); return;
     case Signal::kQuestion: AppendQuoted(out, "question", s.question); return;
     case Signal::kAbuse: AppendQuoted(out, "abuse", s.abuse); return;
-    case Signal::kNegative: fmt::format_to(std::back_inserter(out), "negative sentiment {:.2f}", s.sentiment); return;
+    case Signal::kNegative:
+      out += "negative sentiment ";
+      AppendFixed2(out, s.sentiment, /*plus=*/false);
+      return;
     case Signal::kOneStar: out += "1★ review"; return;
     case Signal::kTwoStar: out += "2★ review"; return;
     case Signal::kReach: out += "author reach " + HumanCount(s.author_reach); return;

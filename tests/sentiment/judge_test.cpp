@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "judge_fixture.h"
+#include "sentiment/decimal.h"
 
 using namespace odziv;
 using namespace odziv::sentiment;
@@ -137,6 +141,24 @@ TEST_CASE("Invitations and reassurances read positive although they hold a negat
   CHECK(ScoreOf("Ne brinite, sve je riješeno") > 0);
   CHECK(ScoreOf("Don't miss the concert on Saturday!") > 0.15);
   CHECK(ScoreOf("No worries, we sorted it out") > 0);
+}
+
+TEST_CASE("Two-decimal numbers in reasons round exactly as fmt does, ties to even") {
+  std::vector<double> values = {0.0, -0.0, 0.125, 0.375, -0.625, -0.005, 1.005, 2.675, 0.015, 99.995, -3.14159};
+  for (int k = -2000; k <= 2000; ++k) {
+    values.push_back(k * 0.005);                                   // ties and their neighbours
+    values.push_back(static_cast<float>(k * 0.005));                // contributions are floats
+    values.push_back(std::nextafter(k * 0.005, 10.0));
+    values.push_back(std::nextafter(k * 0.005, -10.0));
+  }
+  for (double v : values) {
+    std::string plain, plus;
+    AppendFixed2(plain, v, false);
+    AppendFixed2(plus, v, true);
+    INFO(fmt::format("{:.17g}", v));
+    CHECK(plain == fmt::format("{:.2f}", v));
+    CHECK(plus == fmt::format("{:+.2f}", v));
+  }
 }
 
 TEST_CASE("A review's star rating combines with its text") {
