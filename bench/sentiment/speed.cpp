@@ -6,8 +6,13 @@
 // Each pass runs over the file's texts after one warm-up pass (the per-thread word cache filled, as in a
 // running daemon); the best of kRounds rounds of thread CPU time counts, so that other processes on a
 // shared machine disturb the figures as little as possible. bench/sentiment/run calls it.
+//
+// sentiment_speed --count score|assess ROUNDS FILE.tsv…: runs only that pass, ROUNDS times, and prints
+// nothing else: for counting instructions, which a busy machine does not disturb, e.g.
+//   valgrind --tool=callgrind sentiment_speed --count assess 3 FILE… minus the same with 1 round.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <string>
@@ -96,8 +101,16 @@ void PrintRow(std::string_view name, const Rates& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: sentiment_speed FILE.tsv...\n");
+  std::string count_pass;
+  int count_rounds = 0;
+  if (argc >= 4 && std::string_view(argv[1]) == "--count") {
+    count_pass = argv[2];
+    count_rounds = std::atoi(argv[3]);
+    argv += 3;
+    argc -= 3;
+  }
+  if (argc < 2 || (!count_pass.empty() && count_pass != "score" && count_pass != "assess")) {
+    std::fprintf(stderr, "usage: sentiment_speed [--count score|assess ROUNDS] FILE.tsv...\n");
     return 2;
   }
   auto lexicon = odziv::sentiment::Lexicon::LoadEmbedded();
@@ -108,6 +121,24 @@ int main(int argc, char** argv) {
   auto judge = Judge::Create(std::move(*lexicon));
   if (!judge) return 78;
 
+  if (!count_pass.empty()) {
+    std::vector<Post> posts;
+    for (int f = 1; f < argc; ++f)
+      if (!ReadTsv(argv[f], posts)) return 2;
+    std::size_t sink = 0;
+    for (int r = 0; r < count_rounds; ++r)
+      for (const Post& p : posts) {
+        if (count_pass == "score") {
+          sink += judge->Score(p.text, p.lang).evidence;
+        } else {
+          JudgeInput in;
+          in.text = p.text;
+          in.language_hint = p.lang;
+          sink += judge->Assess(in).reasons.size();
+        }
+      }
+    return sink == 0 && count_rounds > 0 ? 1 : 0;
+  }
   fmt::print("{:<26} {:>6} {:>6} {:>11} {:>11} {:>11} {:>8} {:>8}\n", "file", "posts", "bytes", "tokenize/s",
              "score/s", "assess/s", "a÷tok", "a÷score");
   Rates tweets;
