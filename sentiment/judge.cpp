@@ -4,10 +4,17 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include <sys/mman.h>
 
 #include <fmt/format.h>
 #include <utf8proc.h>
 
+#include "sentiment/decimal.h"
 #include "sentiment/language.h"
 #include "sentiment/stemmer.h"
 #include "sentiment/tokenizer.h"
@@ -17,6 +24,7 @@ namespace {
 
 // Tuning constants; docs/judging.md explains each.
 constexpr float kNegationFactor = -0.74f;   // "not good" is weaker than "bad"
+constexpr float kNegatedNegativeFactor = -0.3f;  // "not bad", "nije loše": faint praise, not "good"
 constexpr float kBeforeContrast = 0.5f;     // "X, but Y": X counts half …
 constexpr float kAfterContrast = 1.5f;      // … and Y one and a half times
 constexpr float kCapsFactor = 1.3f;         // "GREAT" in a text that is not all capitals
@@ -29,8 +37,12 @@ constexpr int kNegationWindow = 3;
 constexpr float kNegativityBias = 1.15f;    // negative words tell more than positive ones (praise is cheap)
 constexpr double kLearnedOnlyLean = 1.5;    // below this |sum|, learned weights alone only lean (label stays neutral)
 constexpr float kLearnedWeight = 0.5f;      // learned word weights count half: they are noisier than hand entries
-constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative          // words a negator reaches forward
-constexpr std::size_t kCacheLimit = 1u << 18;  // words cached per thread before the cache starts over
+constexpr double kTextRatingMiddle = 0.6;    // "6/10" says neither way; "3/10" and "9/10" do
+constexpr double kTextRatingDeadZone = 0.15;  // ratios this close to the middle add nothing
+constexpr double kTextRatingScale = 8;        // valence per unit of ratio away from the middle (±3 at most)
+constexpr double kNoEvidenceLean = 0.01;      // score of a post with words but no evidence (label neutral)
+constexpr float kLoneNegation = -0.4f;      // "ne znam", "nije to": negation without a sentiment word leans negative
+constexpr std::size_t kCacheLimit = 1u << 17;  // words cached per thread before the cache starts over
 
 enum Flag : std::uint32_t {
   kHasEn = 1u << 0, kHasBcs = 1u << 1, kHasAny = 1u << 2, kNegator = 1u << 3, kContrast = 1u << 4,
@@ -57,13 +69,130 @@ struct Contribution {
   bool caps = false, elongated = false;
   bool lone_negation = false;  // a negator with no sentiment word to negate
   bool learned = false;        // the valence came from a learned lexicon
+  bool rating = false;         // a rating written in the text ("3/10")
+};
+
+// The per-thread word cache: what Resolve found for each folded word. Looking words up is most of what
+// judging does, and a lookup costs what its cache misses cost, so each entry is one cache line holding the
+// hash, the key and the WordInfo together, and Analyse prefetches the lines of a post's words before it
+// reads them. Keys longer than a slot holds (rare) go to a plain map.
+class WordCache {
+ public:
+  static constexpr std::size_t kInlineKey = 27;
+
+  WordCache() : slots_(Allocate(kInitialSlots)), capacity_(kInitialSlots) {}
+
+  // Eight bytes at a time: cheaper than FlatStringMap's byte-wise hash for the words of every post.
+  static std::uint32_t Hash(std::string_view key) {
+    std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, key.data() + i, 8);
+      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+      h ^= h >> 31;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t k = 0; i + k < key.size(); ++k)
+      tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i + k])) << (8 * k);
+    h = (h ^ tail) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
+    return h32 ? h32 : 1;  // 0 marks an empty slot
+  }
+  void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (capacity_ - 1)]); }
+
+  const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
+    if (key.size() > kInlineKey) return long_keys_.Find(key);
+    const Probe probe(key);
+    std::size_t mask = capacity_ - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return nullptr;
+      if (s.hash == hash && std::memcmp(&s.length, probe.bytes, sizeof probe.bytes) == 0) return &s.info;
+    }
+  }
+
+  // Inserts a key that Find did not find; the reference stays valid until the next insertion.
+  const WordInfo& Insert(std::string_view key, std::uint32_t hash, const WordInfo& info) {
+    ++size_;
+    if (key.size() > kInlineKey) return long_keys_.Insert(key, info);
+    if (size_ * 10 > capacity_ * 7) Grow();
+    Slot& s = Place(hash);
+    const Probe probe(key);
+    s.hash = hash;
+    std::memcpy(&s.length, probe.bytes, sizeof probe.bytes);
+    s.info = info;
+    return s.info;
+  }
+
+  std::size_t size() const { return size_; }
+  void Clear() {
+    slots_ = Allocate(kInitialSlots);
+    capacity_ = kInitialSlots;
+    long_keys_.Clear();
+    size_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kInitialSlots = 4096;
+  struct alignas(64) Slot {
+    std::uint32_t hash = 0;
+    std::uint8_t length = 0;
+    char key[kInlineKey] = {};  // zero-padded, so that length and key compare as one block
+    WordInfo info;
+  };
+  static_assert(sizeof(Slot) == 64);
+  struct Probe {
+    explicit Probe(std::string_view key) {
+      bytes[0] = static_cast<char>(key.size());
+      std::memcpy(bytes + 1, key.data(), key.size());
+    }
+    char bytes[1 + kInlineKey] = {};
+  };
+
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }
+  };
+  using Slots = std::unique_ptr<Slot[], Free>;
+  // Zeroed slots (all-zero bytes are empty slots). A large table asks for huge pages: its lookups land
+  // anywhere in it, and with 4 KiB pages most of them would also miss the TLB.
+  static Slots Allocate(std::size_t count) {
+    constexpr std::size_t kHugePage = 2u << 20;
+    std::size_t bytes = count * sizeof(Slot);
+    std::size_t align = bytes >= kHugePage ? kHugePage : alignof(Slot);
+    void* p = std::aligned_alloc(align, bytes);
+    if (!p) throw std::bad_alloc();
+    if (align == kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
+    std::memset(p, 0, bytes);
+    return Slots(static_cast<Slot*>(p));
+  }
+  Slot& Place(std::uint32_t hash) {
+    std::size_t mask = capacity_ - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask)
+      if (slots_[i].hash == 0) return slots_[i];
+  }
+  void Grow() {
+    Slots old = Allocate(capacity_ * 2);
+    old.swap(slots_);
+    std::size_t old_capacity = capacity_;
+    capacity_ *= 2;
+    for (std::size_t i = 0; i < old_capacity; ++i)
+      if (old[i].hash) Place(old[i].hash) = old[i];
+  }
+
+  Slots slots_;
+  std::size_t capacity_;
+  FlatStringMap<WordInfo> long_keys_;
+  std::size_t size_ = 0;
 };
 
 std::atomic<std::uint64_t> g_next_judge_id{1};
 
 struct Workspace {
   std::uint64_t judge_id = 0;
-  FlatStringMap<WordInfo> cache;
+  WordCache cache;
+  std::vector<std::uint32_t> hashes;     // per token: its key's hash in the word cache
   std::unique_ptr<Stemmer> english, serbian;
   TokenizedText text;
   std::vector<WordInfo> infos;
@@ -72,6 +201,7 @@ struct Workspace {
   std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
   std::vector<Contribution> contributions;  // reused between posts: no allocation per post
   std::string scratch;
+  std::vector<std::pair<std::string_view, std::string>> intents;  // Assess: intent names and their evidence
 };
 
 Workspace& ThreadWorkspace(std::uint64_t judge_id) {
@@ -143,9 +273,17 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   return w;
 }
 
+const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
+  if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
+  return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
+}
+
 const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
-  if (const WordInfo* w = ws.cache.Find(key)) return *w;
-  return ws.cache.Insert(key, Resolve(lex, ws, key));
+  return Lookup(lex, ws, key, WordCache::Hash(key));
+}
+
+bool NeedsLookup(TokenKind k) {
+  return !(k == TokenKind::kNumber || k == TokenKind::kMention || k == TokenKind::kUrl || k == TokenKind::kPunct);
 }
 
 bool IsWordLike(TokenKind k) { return k == TokenKind::kWord || k == TokenKind::kHashtag; }
@@ -184,15 +322,20 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   a.cue_token.fill(-1);
   a.cue_token_last.fill(-1);
 
-  // Resolve every token; gather language evidence.
+  // Resolve every token; gather language evidence. The cache lines of all words are fetched first, together.
+  ws.hashes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Token& t = tt.tokens[i];
+    if (!NeedsLookup(t.kind)) continue;
+    ws.hashes[i] = WordCache::Hash(tt.Key(t));
+    ws.cache.Prefetch(ws.hashes[i]);
+  }
   LanguageEvidence ev;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = tt.tokens[i];
-    if (t.kind == TokenKind::kNumber || t.kind == TokenKind::kMention || t.kind == TokenKind::kUrl ||
-        t.kind == TokenKind::kPunct)
-      continue;
+    if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
-    WordInfo w = Lookup(lex, ws, key);
+    WordInfo w = Lookup(lex, ws, key, ws.hashes[i]);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
       // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
       const WordInfo* found = nullptr;
@@ -364,7 +507,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       }
     }
     if (c.negator >= 0) {
-      v *= kNegationFactor;
+      v *= v < 0 ? kNegatedNegativeFactor : kNegationFactor;
       ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
     }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
@@ -397,6 +540,55 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       a.contributions->push_back(c);
     }
   }
+  // Ratings written in the text ("3/10", "7.5 / 10"): the author's own verdict.
+  {
+    for (std::size_t j = 1; j < n; ++j) {
+      const Token& den = tt.tokens[j];
+      if (den.kind != TokenKind::kNumber) continue;
+      if (tt.Key(den) != "10") continue;  // "/5" is as often a date (4/5: the fourth of May)
+      if (j + 1 < n) {  // "9/10/2014" is a date
+        const Token& next = tt.tokens[j + 1];
+        std::string_view gap = text.substr(den.source_offset + den.source_length,
+                                           next.source_offset - den.source_offset - den.source_length);
+        if (gap.starts_with("/")) continue;
+      }
+      const Token& prev = tt.tokens[j - 1];
+      if (prev.kind != TokenKind::kNumber) continue;
+      std::string_view between = text.substr(prev.source_offset + prev.source_length,
+                                             den.source_offset - prev.source_offset - prev.source_length);
+      while (!between.empty() && between.front() == ' ') between.remove_prefix(1);
+      while (!between.empty() && between.back() == ' ') between.remove_suffix(1);
+      if (between != "/") continue;
+      std::size_t first = j - 1;
+      double value = 0;
+      for (char ch : tt.Key(prev)) value = value * 10 + (ch - '0');
+      if (j >= 3 && tt.tokens[j - 3].kind == TokenKind::kNumber && tt.tokens[j - 2].kind == TokenKind::kPunct &&
+          tt.tokens[j - 3].source_offset + tt.tokens[j - 3].source_length + 1 == prev.source_offset &&
+          (tt.Key(tt.tokens[j - 2]) == "." || tt.Key(tt.tokens[j - 2]) == ",")) {
+        double whole = 0;
+        for (char ch : tt.Key(tt.tokens[j - 3])) whole = whole * 10 + (ch - '0');
+        value = whole + value / std::pow(10.0, static_cast<double>(prev.key_length));
+        first = j - 3;
+      }
+      double ratio = value / 10;
+      if (ratio > 1 || (first > 0 && tt.tokens[first - 1].kind == TokenKind::kNumber)) continue;
+      if (std::abs(ratio - kTextRatingMiddle) < kTextRatingDeadZone) continue;
+      auto v = static_cast<float>(std::clamp((ratio - kTextRatingMiddle) * kTextRatingScale, -3.0, 3.0));
+      if (a.contrast >= 0) v *= static_cast<std::int32_t>(first) < a.contrast ? kBeforeContrast : kAfterContrast;
+      if (v < 0) v *= kNegativityBias;
+      sum += v;
+      if (v > 0) a.positive += v; else a.negative -= v;
+      a.evidence = a.hand_evidence = true;
+      if (explain) {
+        Contribution c;
+        c.token = static_cast<std::uint32_t>(first);
+        c.last_token = static_cast<std::uint32_t>(j);
+        c.value = v;
+        c.rating = true;
+        a.contributions->push_back(c);
+      }
+    }
+  }
   a.exclamations = std::min(tt.stats.exclamations, 4);
   if (sum != 0 && a.exclamations > 0) sum += (sum > 0 ? 1 : -1) * a.exclamations * kExclamationStep;
   if (a.irony >= 0 && sum > 0) sum = -sum * 0.5;
@@ -407,6 +599,9 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   if (!a.hand_evidence && std::abs(sum) < kLearnedOnlyLean)
     a.text_score = std::clamp(a.text_score, -kNeutralBand * 0.9, kNeutralBand * 0.9);
   a.score = a.text_score;
+  // Words but no evidence: lean, inside the neutral band, to the side such posts are on far more often
+  // (announcements, news, links, questions rather than complaints); the label stays neutral.
+  if (!a.evidence && !tt.tokens.empty()) a.score = a.text_score = kNoEvidenceLean;
   if (rating && *rating >= 1 && *rating <= 5) {
     double stars = (*rating - 3) / 2.0;
     a.score = a.evidence ? kRatingWeight * stars + (1 - kRatingWeight) * a.text_score : stars;
@@ -420,19 +615,16 @@ SentimentLabel LabelOf(double score) {
   return SentimentLabel::kNeutral;
 }
 
-// A span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed bytes
-// that the tokenizer skipped between them; they become U+FFFD.
-std::string Quote(std::string_view span) {
-  std::string out;
-  out.reserve(span.size());
+// Appends a span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed
+// bytes that the tokenizer skipped between them; they become U+FFFD.
+void AppendQuote(std::string& out, std::string_view span) {
   std::size_t i = 0;
   while (i < span.size()) {
-    auto c = static_cast<unsigned char>(span[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
+    std::size_t ascii = i;
+    while (ascii < span.size() && static_cast<unsigned char>(span[ascii]) < 0x80) ++ascii;
+    out.append(span.substr(i, ascii - i));
+    i = ascii;
+    if (i == span.size()) break;
     utf8proc_int32_t cp;
     utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
                                             static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
@@ -444,10 +636,12 @@ std::string Quote(std::string_view span) {
       i += static_cast<std::size_t>(len);
     }
   }
-  return out;
 }
 
-std::string Source(std::string_view text, const Token& t) { return Quote(text.substr(t.source_offset, t.source_length)); }
+// The words of tokens first…last as they stand in the post.
+std::string_view Span(std::string_view text, const Token& first, const Token& last) {
+  return text.substr(first.source_offset, last.source_offset + last.source_length - first.source_offset);
+}
 
 }  // namespace
 
@@ -490,72 +684,99 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     out.confidence = std::round(out.confidence * 100) / 100;
   }
 
-  // Sentiment reasons, largest first.
+  // Sentiment reasons, largest first. Written by appending to each reason's string: Assess runs for every
+  // post, and formatting through temporaries would cost more than the judging itself.
   std::vector<std::string>& reasons = out.reasons;
+  reasons.reserve(8);
   if (tt.stats.invalid_utf8) reasons.push_back(fmt::format("input: {} invalid UTF-8 sequence(s) skipped", tt.stats.invalid_utf8));
   if (tt.stats.truncated) reasons.push_back(fmt::format("input: judged the first {} bytes only", kMaxTextBytes));
   if (in.rating && *in.rating >= 1 && *in.rating <= 5) reasons.push_back(fmt::format("{}★ rating", *in.rating));
   std::vector<Contribution>& contributions = *a.contributions;
   std::sort(contributions.begin(), contributions.end(),
             [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
+  auto token = [&](std::int32_t i) -> const Token& { return tt.tokens[static_cast<std::size_t>(i)]; };
   std::size_t shown = 0;
   for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
-    std::size_t begin = tt.tokens[c.token].source_offset;
-    const Token& last = tt.tokens[c.last_token];
-    std::string r = fmt::format("'{}' {:+.2f}", Quote(text.substr(begin, last.source_offset + last.source_length - begin)), c.value);
-    std::vector<std::string> why;
-    if (c.negator >= 0) why.push_back(fmt::format("negated by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.negator)])));
-    if (c.booster >= 0) why.push_back(fmt::format("scaled by '{}'", Source(text, tt.tokens[static_cast<std::size_t>(c.booster)])));
-    if (c.lone_negation) why.push_back("negation without a sentiment word");
-    if (c.learned) why.push_back("learned");
-    if (c.caps) why.push_back("capitals");
-    if (c.elongated) why.push_back("elongated");
-    if (!why.empty()) {
-      r += " (";
-      for (std::size_t k = 0; k < why.size(); ++k) r += (k ? ", " : "") + why[k];
-      r += ")";
-    }
-    reasons.push_back(std::move(r));
+    std::string& r = reasons.emplace_back();
+    r.push_back('\'');
+    AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
+    r += "' ";
+    AppendFixed2(r, c.value, /*plus=*/true);
+    bool open = false;
+    auto why = [&](std::string_view what, std::string_view quoted = {}) {
+      r += open ? ", " : " (";
+      open = true;
+      r += what;
+      if (!quoted.empty() || what.ends_with(' ')) {
+        r.push_back('\'');
+        AppendQuote(r, quoted);
+        r.push_back('\'');
+      }
+    };
+    if (c.negator >= 0) why("negated by ", Span(text, token(c.negator), token(c.negator)));
+    if (c.booster >= 0) why("scaled by ", Span(text, token(c.booster), token(c.booster)));
+    if (c.lone_negation) why("negation without a sentiment word");
+    if (c.learned) why("learned");
+    if (c.rating) why("rating in the text");
+    if (c.caps) why("capitals");
+    if (c.elongated) why("elongated");
+    if (open) r.push_back(')');
   }
-  if (a.contrast >= 0)
-    reasons.push_back(fmt::format("contrast '{}': what follows weighs {}×", Source(text, tt.tokens[static_cast<std::size_t>(a.contrast)]), kAfterContrast));
+  if (a.contrast >= 0) {
+    static const std::string kAfterContrastText = fmt::format("{}", kAfterContrast);
+    std::string& r = reasons.emplace_back("contrast '");
+    AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
+    r += "': what follows weighs ";
+    r += kAfterContrastText;
+    r += "×";
+  }
   if (a.exclamations && a.raw_sum != 0) reasons.push_back(fmt::format("{} '!' strengthen", a.exclamations));
-  if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative)
-    reasons.push_back(fmt::format("irony '{}' turns praise negative", Source(text, tt.tokens[static_cast<std::size_t>(a.irony)])));
+  if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative) {
+    std::string& r = reasons.emplace_back("irony '");
+    AppendQuote(r, Span(text, token(a.irony), token(a.irony)));
+    r += "' turns praise negative";
+  }
   if (!a.evidence) reasons.push_back(tt.tokens.empty() ? "no words to judge" : "no sentiment words");
 
   // Topics and intents from cues.
   const auto& names = lexicon_->cue_names();
-  auto evidence_of = [&](std::size_t bit) -> std::string {
+  auto evidence_of = [&](std::size_t bit, std::string& ev) {
     std::int32_t first = a.cue_token[bit], last_t = std::max(a.cue_token_last[bit], first);
     if (last_t >= static_cast<std::int32_t>(tt.tokens.size())) last_t = first;
-    const Token& f = tt.tokens[static_cast<std::size_t>(first)];
-    const Token& l = tt.tokens[static_cast<std::size_t>(last_t)];
-    return Quote(text.substr(f.source_offset, l.source_offset + l.source_length - f.source_offset));
+    ev.clear();
+    AppendQuote(ev, Span(text, token(first), token(last_t)));
   };
   UrgencySignals sig;
   sig.sentiment = out.sentiment;
   sig.rating = in.rating;
-  std::vector<std::pair<std::string, std::string>> intents;  // name, evidence
+  auto& intents = ws.intents;  // name, evidence
+  intents.clear();
   bool negative_topic = false;
-  std::int32_t first_word = -1;  // a question word opens a question even without '?'
-  for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
-    if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
-  for (std::size_t b = 0; b < names.size(); ++b) {
-    if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
-    std::string_view name = names[b];
-    std::string ev = evidence_of(b);
-    if (name.starts_with("topic ")) {
-      std::string topic(name.substr(6));
-      if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
-      if (topic != "praise" && topic != "question") negative_topic = true;
-      out.topics.push_back(topic);
-      reasons.push_back(fmt::format("topic {}: '{}'", topic, ev));
-    } else {
-      std::string intent(name.substr(7));
-      if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
-      intents.emplace_back(intent, ev);
+  if (a.cues) {
+    std::int32_t first_word = -1;  // a question word opens a question even without '?'
+    for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
+      if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
+    for (std::size_t b = 0; b < names.size(); ++b) {
+      if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
+      std::string_view name = names[b];
+      if (name.starts_with("topic ")) {
+        std::string_view topic = name.substr(6);
+        if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
+        if (topic != "praise" && topic != "question") negative_topic = true;
+        out.topics.emplace_back(topic);
+        std::string& r = reasons.emplace_back("topic ");
+        r += topic;
+        r += ": '";
+        evidence_of(b, ws.scratch);
+        r += ws.scratch;
+        r.push_back('\'');
+      } else {
+        std::string_view intent = name.substr(7);
+        if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
+        evidence_of(b, ws.scratch);
+        intents.emplace_back(intent, ws.scratch);
+      }
     }
   }
   bool has_question = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "question"; });
@@ -565,17 +786,25 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   }
   bool has_complaint = std::any_of(intents.begin(), intents.end(), [](auto& p) { return p.first == "complaint"; });
   if (!has_complaint && out.label == SentimentLabel::kNegative && out.sentiment <= -0.25 &&
-      (negative_topic || (in.rating && *in.rating <= 2)))
-    intents.emplace_back("complaint", fmt::format("negative ({:.2f})", out.sentiment));
+      (negative_topic || (in.rating && *in.rating <= 2))) {
+    std::string ev = "negative (";
+    AppendFixed2(ev, out.sentiment, /*plus=*/false);
+    ev.push_back(')');
+    intents.emplace_back("complaint", std::move(ev));
+  }
   if (has_question && std::find(out.topics.begin(), out.topics.end(), "question") == out.topics.end())
-    out.topics.push_back("question");
+    out.topics.emplace_back("question");
   if (out.label == SentimentLabel::kPositive && out.sentiment >= 0.5 && !negative_topic &&
       std::find(out.topics.begin(), out.topics.end(), "praise") == out.topics.end())
-    out.topics.push_back("praise");
-  if (out.topics.empty()) out.topics.push_back("other");
+    out.topics.emplace_back("praise");
+  if (out.topics.empty()) out.topics.emplace_back("other");
   for (auto& [intent, ev] : intents) {
-    out.intents.push_back(intent);
-    reasons.push_back(fmt::format("intent {}: '{}'", intent, ev));
+    out.intents.emplace_back(intent);
+    std::string& r = reasons.emplace_back("intent ");
+    r += intent;
+    r += ": '";
+    r += ev;
+    r.push_back('\'');
     std::string* slot = intent == "complaint" ? &sig.complaint
                         : intent == "question" ? &sig.question
                         : intent == "churn_threat" ? &sig.churn_threat
@@ -595,7 +824,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   sig.repeat_complaints = in.repeat_complaints;
   sig.platform = std::string(in.platform);
   sig.age = in.age;
-  Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_);
+  Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_, /*with_reasons=*/false);
   out.urgency = u.score;
   out.priority = u.priority;
   out.urgency_explanation = std::move(u.explanation);

@@ -138,6 +138,14 @@ std::size_t Decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
     cp = c0;
     return 1;
   }
+  // Two-byte sequences (Latin with diacritics, Cyrillic) without a call into utf8proc.
+  if (c0 >= 0xC2 && c0 <= 0xDF && i + 1 < s.size()) {
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c1 & 0xC0) == 0x80) {
+      cp = ((c0 & 0x1Fu) << 6) | (c1 & 0x3Fu);
+      return 2;
+    }
+  }
   utf8proc_int32_t out = 0;
   utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                                         static_cast<utf8proc_ssize_t>(s.size() - i), &out);
@@ -219,6 +227,12 @@ bool StartsWithNoCase(std::string_view s, std::size_t i, std::string_view prefix
   }
   return true;
 }
+
+constexpr std::array<bool, 256> kAsciiAlnum = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return t;
+}();
 
 bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -351,12 +365,17 @@ void Tokenize(std::string_view text, TokenizedText& out) {
 
   std::size_t i = 0;
   while (i < n) {
-    // Fast path: ASCII letters and digits, most of every post.
-    {
-      auto b = static_cast<unsigned char>(text[i]);
-      bool lower = b >= 'a' && b <= 'z', upper = b >= 'A' && b <= 'Z', digit = b >= '0' && b <= '9';
-      if (lower || upper || digit) {
-        if (!in_word) start_word(i, TokenKind::kWord);
+    // Fast path: runs of ASCII letters and digits, most of every post, written straight into the keys.
+    if (kAsciiAlnum[static_cast<unsigned char>(text[i])]) {
+      if (!in_word) start_word(i, TokenKind::kWord);
+      std::size_t end = i + 1;
+      while (end < n && kAsciiAlnum[static_cast<unsigned char>(text[end])]) ++end;
+      std::size_t base = out.keys.size();
+      out.keys.resize(base + (end - i));
+      char* dst = out.keys.data() + base;
+      for (; i < end; ++i) {
+        auto b = static_cast<unsigned char>(text[i]);
+        bool upper = b >= 'A' && b <= 'Z', digit = b >= '0' && b <= '9';
         char ch = static_cast<char>(upper ? b - 'A' + 'a' : b);
         if (digit) {
           ++word_digits;
@@ -368,17 +387,21 @@ void Tokenize(std::string_view text, TokenizedText& out) {
         if (ch == last && !digit) {
           if (++run >= 3) {
             cur.elongated = true;
-            ++i;
             continue;
           }
         } else {
           last = ch;
           run = 1;
         }
-        out.keys.push_back(ch);
-        ++i;
-        continue;
+        *dst++ = ch;
       }
+      out.keys.resize(static_cast<std::size_t>(dst - out.keys.data()));
+      continue;
+    }
+    if (text[i] == ' ') {  // the common separator, without decoding
+      finish_word(i);
+      ++i;
+      continue;
     }
     std::uint32_t cp;
     std::size_t len = Decode(text, i, cp);

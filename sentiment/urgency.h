@@ -87,6 +87,8 @@ struct Urgency {
 };
 
 Urgency ComputeUrgency(const UrgencySignals& signals, const UrgencyWeights& weights);
+// The same without Urgency::reasons (left empty): judging needs only the score and the explanation.
+Urgency ComputeUrgency(const UrgencySignals& signals, const UrgencyWeights& weights, bool with_reasons);
 
 // "12k", "1.2M", "950": how reach is written in explanations.
 std::string HumanCount(std::int64_t n);

@@ -559,6 +559,42 @@ jaoo -1.4
 auu -0.5
 ajme -1.2
 gubljenje -1.6
+# everyday speech and news words of social posts
+odvratan -2.8
+plačem -1.8
+plačeš -1.8
+plače -1.6
+plaču -1.6
+plakala -1.6
+plakao -1.6
+suze -1.2
+suza -1.2
+lažljiv* -2.5
+mrtav -1.8
+mrtva -1.8
+mrtvi -1.8
+mrtvih -1.8
+bojim -1.2
+živcira -2.0
+živciraju -2.0
+iživcira* -2.2
+prelijep* 3.0
+prelep* 3.0
+carski 2.0
+gušt 2.2
+guštam 2.5
+merak 2.0
+slavimo 2.0
+solidarnost 1.5
+štrajk -1.2
+prosvjed* -1.0
+optužnic* -1.5
+uhićen* -1.5
+pritvor -1.2
+osuđen* -1.5
+ranjen* -2.0
+požar* -2.0
+eksplozij* -2.0
 # phrases
 gubljenje vremena -2.8
 gubitak vremena -2.8
@@ -584,6 +620,19 @@ hvala na ničemu -2.6
 hvala bogu 1.4
 fali mi -1.0
 nedostaje mi -1.0
+# "don't miss it", "don't worry": a negated negative word that invites or reassures
+ne propustite 2.0
+ne propusti 2.0
+nemojte propustiti 2.0
+nemoj propustiti 2.0
+ne smijete propustiti 2.2
+ne smete propustiti 2.2
+ne brini 1.0
+ne brinite 1.0
+ne sekiraj 1.0
+ne sekirajte 1.0
+bez brige 1.2
+nema na čemu 1.5
 # news and everyday life
 skandal* -2.2
 afera -1.8

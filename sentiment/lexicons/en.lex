@@ -732,7 +732,27 @@ junky -2.4
 worthy 1.5
 pleased 2.2
 sturdy 1.5
+fake -1.5
+lying -2.0
+punish -1.5
+exhausted -1.5
+woohoo 2.5
+bff 2.0
+bestie 2.0
+luv 2.5
+lovin 2.5
+iconic 2.0
+vibes 1.0
+slay 2.0
+slayed 2.0
 # phrases
+miss you 1.5
+missed you 1.5
+missing you 1.0
+miss u 1.5
+hats off 2.2
+high five 1.5
+big up 2.0
 dont waste -2.5
 don't waste -2.5
 do not waste -2.5
@@ -752,6 +772,12 @@ not worth -2.0
 money back -1.8
 no problems 1.5
 no problem 1.2
+no worries 1.5
+don't worry 1.0
+dont worry 1.0
+don't miss 2.0
+dont miss 2.0
+do not miss 2.0
 no complaints 1.8
 no issues 1.5
 can't complain 1.5

@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "judge_fixture.h"
+#include "sentiment/decimal.h"
 
 using namespace odziv;
 using namespace odziv::sentiment;
@@ -92,6 +96,69 @@ TEST_CASE("Emoji, emoticons and laughter carry sentiment") {
   CHECK(ScoreOf(":O") < 0);
   CHECK(ScoreOf("xDDD") > 0);
   CHECK(ScoreOf("♥") == Approx(ScoreOf("❤️")));
+}
+
+TEST_CASE("Negating a negative word gives faint praise, weaker than negating a positive one") {
+  double not_terrible = ScoreOf("The food was not terrible");
+  double not_good = ScoreOf("The food was not good");
+  CHECK(not_terrible > 0);
+  CHECK(not_good < 0);
+  CHECK(not_terrible < -not_good);
+  CHECK(not_terrible < ScoreOf("The food was good"));
+  CHECK(ScoreOf("Hrana nije bila užasna") > 0);
+  CHECK(ScoreOf("Hrana nije bila užasna") < ScoreOf("Hrana je bila dobra"));
+}
+
+TEST_CASE("A rating written in the text counts as the author's verdict") {
+  CHECK(ScoreOf("Film 3/10") < -0.15);
+  CHECK(ScoreOf("Film 9/10") > 0.15);
+  CHECK(ScoreOf("Gledao sam ga sinoć. 8,5 / 10") > 0.15);
+  CHECK(ScoreOf("Product arrived yesterday, 2/10") < -0.15);
+  // Numbers alone, so that no word of the text is evidence either:
+  CHECK_FALSE(TheJudge().Score("4/5 u 10").evidence);   // "/5" is as often a date
+  CHECK_FALSE(TheJudge().Score("9/10/2026").evidence);  // a date
+  CHECK_FALSE(TheJudge().Score("6/10").evidence);   // the middle says neither way
+  CHECK_FALSE(TheJudge().Score("12/10").evidence);  // not a rating on that scale
+  Assessment a = AssessText("Razočaranje. 3/10");
+  CHECK(AnyContains(a.reasons, "'3/10'"));
+  CHECK(AnyContains(a.reasons, "rating in the text"));
+}
+
+TEST_CASE("Posts with words but no evidence lean slightly positive and stay neutral") {
+  SentimentScore s = TheJudge().Score("Gradonačelnik predstavio mjere http://t.co/x");
+  CHECK_FALSE(s.evidence);
+  CHECK(s.score > 0);
+  CHECK(s.label == SentimentLabel::kNeutral);
+  Assessment a = AssessText("The meeting is on Tuesday");
+  CHECK(a.label == SentimentLabel::kNeutral);
+  CHECK(a.urgency == 0);
+  CHECK(TheJudge().Score("").score == 0);
+  CHECK(TheJudge().Score(" ").score == 0);
+}
+
+TEST_CASE("Invitations and reassurances read positive although they hold a negator") {
+  CHECK(ScoreOf("Ne propustite koncert u subotu!") > 0.15);
+  CHECK(ScoreOf("Ne brinite, sve je riješeno") > 0);
+  CHECK(ScoreOf("Don't miss the concert on Saturday!") > 0.15);
+  CHECK(ScoreOf("No worries, we sorted it out") > 0);
+}
+
+TEST_CASE("Two-decimal numbers in reasons round exactly as fmt does, ties to even") {
+  std::vector<double> values = {0.0, -0.0, 0.125, 0.375, -0.625, -0.005, 1.005, 2.675, 0.015, 99.995, -3.14159};
+  for (int k = -2000; k <= 2000; ++k) {
+    values.push_back(k * 0.005);                                   // ties and their neighbours
+    values.push_back(static_cast<float>(k * 0.005));                // contributions are floats
+    values.push_back(std::nextafter(k * 0.005, 10.0));
+    values.push_back(std::nextafter(k * 0.005, -10.0));
+  }
+  for (double v : values) {
+    std::string plain, plus;
+    AppendFixed2(plain, v, false);
+    AppendFixed2(plus, v, true);
+    INFO(fmt::format("{:.17g}", v));
+    CHECK(plain == fmt::format("{:.2f}", v));
+    CHECK(plus == fmt::format("{:+.2f}", v));
+  }
 }
 
 TEST_CASE("A review's star rating combines with its text") {
@@ -273,7 +340,7 @@ TEST_CASE("A '*' after a letter makes a prefix entry, after a symbol it is part 
   auto judge = Judge::Create(std::move(*lex));
   REQUIRE(judge);
   CHECK(judge->Score(":*").score > 0);
-  CHECK(judge->Score(":D").score == 0);
+  CHECK_FALSE(judge->Score(":D").evidence);
   CHECK(judge->Score("odličnog").score > 0);
 }
 
@@ -290,5 +357,5 @@ TEST_CASE("A word added to a lexicon changes judgements") {
   REQUIRE(judge);
   CHECK(judge->Score("fenomenalan").score > 0);
   CHECK(judge->Score("nije fenomenalan").score < 0);
-  CHECK(judge->Score("odlično").score == 0);
+  CHECK_FALSE(judge->Score("odlično").evidence);
 }
