@@ -1179,10 +1179,23 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
       "SELECT {}, a.id IS NOT NULL, {}, c.id IS NOT NULL, {} FROM posts p "
       "LEFT JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id) "
       "LEFT JOIN cases c ON c.id = (SELECT max(case_id) FROM case_posts WHERE post_id = p.id) "
-      "WHERE p.from_brand = 0 AND p.id > ?",
+      "WHERE p.from_brand = 0",
       Qualified(kPostColumns, "p"), Qualified(kAssessmentColumns, "a"), Qualified(kCaseColumns, "c"));
-  std::vector<SqlValue> params{filter.after_id};
+  std::vector<SqlValue> params;
   const std::string brand = filter.brand_id ? " AND brand_id = ?" : "";
+  if (filter.since && filter.after_id == 0) {
+    // The first page of a period starts at the period's lowest id, found in the creation-time index, instead
+    // of walking every older post; later pages start after the previous one. (SQLite seeks by one bound on
+    // the id only, so this one replaces "id > after_id"; without INDEXED BY it would read min(id) by walking
+    // the table from its first row.)
+    sql += fmt::format(" AND p.id >= (SELECT min(id) FROM posts INDEXED BY {} WHERE created_at >= ?{})",
+                       filter.brand_id ? "posts_by_brand_created" : "posts_by_created", brand);
+    params.emplace_back(ToUnixMillis(*filter.since));
+    if (filter.brand_id) params.emplace_back(*filter.brand_id);
+  } else {
+    sql += " AND p.id > ?";
+    params.emplace_back(filter.after_id);
+  }
   if (filter.brand_id) {
     sql += " AND p.brand_id = ?";
     params.emplace_back(*filter.brand_id);
@@ -1190,15 +1203,6 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
   if (filter.since) {
     sql += " AND p.created_at >= ?";
     params.emplace_back(ToUnixMillis(*filter.since));
-    if (filter.after_id == 0) {
-      // The first page starts at the period's lowest id, found in the creation-time index, instead of
-      // walking every older post; later pages start after the previous one anyway.
-      // (Without INDEXED BY, SQLite reads min(id) by walking the table from its first row.)
-      sql += fmt::format(" AND p.id >= (SELECT min(id) FROM posts INDEXED BY {} WHERE created_at >= ?{})",
-                         filter.brand_id ? "posts_by_brand_created" : "posts_by_created", brand);
-      params.emplace_back(ToUnixMillis(*filter.since));
-      if (filter.brand_id) params.emplace_back(*filter.brand_id);
-    }
   }
   sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));

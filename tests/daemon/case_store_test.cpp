@@ -317,3 +317,34 @@ TEST_CASE("The unanswered audit reads each page in one indexed query, never the 
     }
   }
 }
+
+TEST_CASE("A brand's cases are listed newest first through an index, in any state, without sorting the brand") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  auto ids = f.Ingest({APost("1"), APost("2"), APost("3")});
+  const Case closed = CaseOn(f, ids[0], CaseState::kClosed);
+  const Case open = CaseOn(f, ids[1], CaseState::kOpen);
+  const Case newest = CaseOn(f, ids[2], CaseState::kClosed);
+  for (const std::vector<CaseState>& states : {std::vector<CaseState>{}, std::vector{CaseState::kClosed}}) {
+    CasePageFilter filter;
+    filter.brand_ids = {f.brand.id};
+    filter.states = states;
+    filter.limit = 1;
+    log.Take();
+    auto page = f.store->ListCasePage(filter).value();
+    REQUIRE(page.size() == 1);
+    CHECK(page[0].id == newest.id);
+    filter.before_id = page[0].id;
+    page = f.store->ListCasePage(filter).value();
+    REQUIRE(page.size() == 1);
+    CHECK(page[0].id == (states.empty() ? open.id : closed.id));
+    const std::vector<std::string> statements = log.Take();
+    REQUIRE(statements.size() == 2);
+    const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), statements[1]);
+    INFO(statements[1] << "\n" << plan);
+    CHECK(plan.find(states.empty() ? "INDEX cases_by_brand (brand_id=? AND id<?)"
+                                   : "INDEX cases_by_brand_state (brand_id=? AND status=? AND id<?)") !=
+          std::string::npos);
+    CHECK(plan.find("SCAN cases") == std::string::npos);
+  }
+}
