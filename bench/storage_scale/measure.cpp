@@ -2,8 +2,9 @@
 // storage_scale_seed), through odziv's own Store and audit code, and prints each query's plan.
 //
 // Each query runs once on a freshly opened store (SQLite's page cache empty: "first"), then RUNS times more on
-// that store (warm; twice when the first run took over a second, never when it took over five): the first run, the median and the maximum of the warm runs in milliseconds, and whether
-// the first run and the warm maximum stay under GOAL ms. The approval queue is also walked page by page to
+// that store (warm; twice when the first run took over a second, never when it took over five): the first
+// run, the median and the maximum of the warm runs in milliseconds, and whether the first run and the warm
+// maximum stay under GOAL ms. The approval queue is also walked page by page to
 // its end through the cursor, and its slowest and last pages are reported.
 //
 // usage: storage_scale --db PATH [--runs 15] [--goal-ms 50]
