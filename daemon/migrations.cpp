@@ -412,6 +412,13 @@ constexpr std::string_view kSchema6 = R"sql(
 CREATE INDEX cases_by_status ON cases (status, id);
 )sql";
 
+// The API's case lists, newest first: a brand's cases, and a brand's cases in one state, read in id order
+// from the newest instead of sorting every case of the brand (seconds at a million cases).
+constexpr std::string_view kSchema7 = R"sql(
+CREATE INDEX cases_by_brand ON cases (brand_id, id);
+CREATE INDEX cases_by_brand_state ON cases (brand_id, status, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -424,6 +431,7 @@ constexpr std::array kMigrations = {
     Migration{4, "users: instance admins, password change time; sign-in sessions and API tokens", kSchema4},
     Migration{5, "the approval queue's order, kept by triggers; case indexes for dashboard statistics", kSchema5},
     Migration{6, "cases by status in id order, for the SLA watchdog's walk", kSchema6},
+    Migration{7, "cases by brand (and state) in id order, for the API's case lists", kSchema7},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +24,23 @@
 namespace odziv::daemon::sqlite_rows {
 
 inline constexpr std::size_t kMaxListLimit = 10000;
+
+// "a, b" → "p.a, p.b": the columns of one table in a query that joins several.
+inline std::string Qualified(std::string_view columns, std::string_view alias) {
+  std::string out;
+  while (!columns.empty()) {
+    const std::size_t comma = columns.find(',');
+    std::string_view column = columns.substr(0, comma);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}.{}", alias, column);
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+inline int ColumnCount(std::string_view columns) { return static_cast<int>(std::count(columns.begin(), columns.end(), ',')) + 1; }
 
 // Lets a row reader return either T or, when reading can fail, Result<T>.
 template <class T>

@@ -1172,58 +1172,69 @@ Status SqliteStore::RecordAlertAttempt(std::int64_t alert_id, std::string_view s
 Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilter& filter) {
   if (filter.limit > kMaxListLimit)
     return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
-  std::string sql = fmt::format("SELECT {} FROM posts WHERE from_brand = 0 AND id > ?", kPostColumns);
-  std::vector<SqlValue> params{filter.after_id};
+  // One statement per page, walking the posts in id order (the brand's posts_by_brand range for one brand)
+  // from the previous page's last id, so that a page costs its length whatever the number of posts before it;
+  // the newest assessment and the latest case come by index.
+  std::string sql = fmt::format(
+      "SELECT {}, a.id IS NOT NULL, {}, c.id IS NOT NULL, {} FROM posts p "
+      "LEFT JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id) "
+      "LEFT JOIN cases c ON c.id = (SELECT max(case_id) FROM case_posts WHERE post_id = p.id) "
+      "WHERE p.from_brand = 0",
+      Qualified(kPostColumns, "p"), Qualified(kAssessmentColumns, "a"), Qualified(kCaseColumns, "c"));
+  std::vector<SqlValue> params;
+  const std::string brand = filter.brand_id ? " AND brand_id = ?" : "";
+  if (filter.since && filter.after_id == 0) {
+    // The first page of a period starts at the period's lowest id, found in the creation-time index, instead
+    // of walking every older post; later pages start after the previous one. (SQLite seeks by one bound on
+    // the id only, so this one replaces "id > after_id"; without INDEXED BY it would read min(id) by walking
+    // the table from its first row.)
+    sql += fmt::format(" AND p.id >= (SELECT min(id) FROM posts INDEXED BY {} WHERE created_at >= ?{})",
+                       filter.brand_id ? "posts_by_brand_created" : "posts_by_created", brand);
+    params.emplace_back(ToUnixMillis(*filter.since));
+    if (filter.brand_id) params.emplace_back(*filter.brand_id);
+  } else {
+    sql += " AND p.id > ?";
+    params.emplace_back(filter.after_id);
+  }
   if (filter.brand_id) {
-    sql += " AND brand_id = ?";
+    sql += " AND p.brand_id = ?";
     params.emplace_back(*filter.brand_id);
   }
   if (filter.since) {
-    sql += " AND created_at >= ?";
+    sql += " AND p.created_at >= ?";
     params.emplace_back(ToUnixMillis(*filter.since));
   }
-  sql += " ORDER BY id LIMIT ?";
+  sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
+  static const int kAssessmentAt = ColumnCount(kPostColumns) + 1;
+  static const int kCaseAt = kAssessmentAt + ColumnCount(kAssessmentColumns) + 1;
   std::lock_guard lock(mu_);
-  // One read transaction: the posts, their assessments and cases are seen at one moment.
-  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
-  if (!tx) return Fail(tx.error());
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
-  auto posts = ReadAll<StoredPost>(*stmt, ReadPost);
-  if (!posts) return Fail(posts.error());
-  auto assessment = SqliteStatement::Prepare(
-      db_, fmt::format("SELECT {} FROM assessments WHERE post_id = ? ORDER BY id DESC LIMIT 1", kAssessmentColumns));
-  if (!assessment) return Fail(assessment.error());
-  auto latest_case = SqliteStatement::Prepare(
-      db_, fmt::format("SELECT {} FROM cases WHERE id = (SELECT max(case_id) FROM case_posts WHERE post_id = ?)",
-                       kCaseColumns));
-  if (!latest_case) return Fail(latest_case.error());
   std::vector<PostOutcome> out;
-  out.reserve(posts->size());
-  for (StoredPost& post : *posts) {
-    PostOutcome outcome{std::move(post), std::nullopt, std::nullopt};
-    assessment->Reset();
-    assessment->BindAll(outcome.post.id);
-    auto row = assessment->Step();
-    if (!row) return Fail(row.error());
-    if (*row) {
-      auto a = ReadAssessment(*assessment, 0);
+  out.reserve(std::min<std::size_t>(filter.limit, 1024));
+  for (;;) {
+    auto more = stmt->Step();
+    if (!more) return Fail(more.error());
+    if (!*more) return out;
+    stmt->SetColumnBase(0);
+    auto post = ReadPost(*stmt);
+    if (!post) return Fail(post.error());
+    PostOutcome outcome{std::move(*post), std::nullopt, std::nullopt};
+    if (stmt->Int(kAssessmentAt - 1) != 0) {
+      auto a = ReadAssessment(*stmt, kAssessmentAt);
       if (!a) return Fail(a.error());
       outcome.assessment = std::move(*a);
     }
-    latest_case->Reset();
-    latest_case->BindAll(outcome.post.id);
-    row = latest_case->Step();
-    if (!row) return Fail(row.error());
-    if (*row) {
-      auto c = ReadCase(*latest_case);
+    if (stmt->Int(kCaseAt - 1) != 0) {
+      stmt->SetColumnBase(kCaseAt);
+      auto c = ReadCase(*stmt);
+      stmt->SetColumnBase(0);
       if (!c) return Fail(c.error());
       outcome.latest_case = std::move(*c);
     }
     out.push_back(std::move(outcome));
   }
-  return out;
 }
 
 Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view platform,

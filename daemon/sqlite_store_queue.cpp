@@ -14,23 +14,6 @@ namespace {
 
 using namespace sqlite_rows;
 
-// "a, b" → "p.a, p.b": the columns of one table in a query that joins several.
-std::string Qualified(std::string_view columns, std::string_view alias) {
-  std::string out;
-  while (!columns.empty()) {
-    const std::size_t comma = columns.find(',');
-    std::string_view column = columns.substr(0, comma);
-    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-    if (!out.empty()) out += ", ";
-    out += fmt::format("{}.{}", alias, column);
-    if (comma == std::string_view::npos) break;
-    columns.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
-int ColumnCount(std::string_view columns) { return static_cast<int>(std::count(columns.begin(), columns.end(), ',')) + 1; }
-
 // The brands a page may show: nullopt for every brand, else this list (empty: none at all).
 std::optional<std::vector<std::int64_t>> QueueBrands(const QueueFilter& filter) {
   if (!filter.brand_id) {

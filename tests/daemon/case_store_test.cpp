@@ -10,6 +10,8 @@
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_store.h"
+#include "daemon/unanswered_audit.h"
+#include "tests/daemon/statement_log.h"
 #include "tests/daemon/temp_store.h"
 
 using namespace odziv;
@@ -193,4 +195,156 @@ TEST_CASE("A database at schema 1 is migrated to cases with SLA columns and keep
     CHECK(old->version == 1);
   }
   fs::remove_all(dir);
+}
+
+namespace {
+
+std::vector<std::string> ExternalIds(const std::vector<PostOutcome>& outcomes) {
+  std::vector<std::string> ids;
+  for (const PostOutcome& o : outcomes) ids.push_back(o.post.post.external_id);
+  return ids;
+}
+
+// A case of f's brand opened on `post_id`, left in `state` (closed ones with a reason).
+Case CaseOn(Fixture& f, std::int64_t post_id, CaseState state) {
+  Case c;
+  c.brand_id = f.brand.id;
+  c.platform = "x";
+  c.thread_id = std::to_string(post_id);
+  c.author_id = "a1";
+  c.first_post_id = post_id;
+  CaseChange open;
+  open.action = "case.open";
+  Case created = f.store->CreateCase(c, open, kT0).value();
+  if (state == CaseState::kOpen) return created;
+  created.state = state;
+  created.close_reason = CloseReason::kResolvedPrivately;
+  created.closed_by = "cli";
+  created.closed_at = kT0;
+  CaseChange close;
+  close.action = "case.close";
+  return f.store->UpdateCase(created, close, kT0).value();
+}
+
+}  // namespace
+
+TEST_CASE("Post outcomes come oldest id first, a page at a time, with the newest judgement and the latest case") {
+  Fixture f;
+  auto at = [](int hours) { return kT0 + std::chrono::hours(hours); };
+  // Polling stores posts roughly in creation order; "backfill" was fetched late, long after it was written.
+  std::vector<Post> posts;
+  for (auto [id, hours] : {std::pair{"first", 3}, {"backfill", 1}, {"second", 2}, {"third", 5}}) {
+    posts.push_back(APost(id));
+    posts.back().created_at = at(hours);
+  }
+  Post own = APost("own");
+  own.from_brand = true;
+  own.created_at = at(4);
+  posts.push_back(own);
+  auto ids = f.Ingest(posts);
+  Assessment a;
+  a.label = SentimentLabel::kNegative;
+  a.model_version = "t1";
+  REQUIRE(f.store->SaveAssessment(ids[0], a, kT0));
+  a.label = SentimentLabel::kPositive;  // judged again: the newest judgement counts
+  REQUIRE(f.store->SaveAssessment(ids[0], a, kT0));
+  CaseOn(f, ids[2], CaseState::kClosed);
+  const Case reopened = CaseOn(f, ids[2], CaseState::kOpen);  // the customer wrote again: the newest case counts
+
+  OutcomeFilter filter;
+  filter.limit = 2;
+  auto page = f.store->ListPostOutcomes(filter).value();
+  CHECK(ExternalIds(page) == std::vector<std::string>{"first", "backfill"});
+  REQUIRE(page[0].assessment);
+  CHECK(page[0].assessment->label == SentimentLabel::kPositive);
+  CHECK_FALSE(page[1].assessment);
+  filter.after_id = page.back().post.id;
+  page = f.store->ListPostOutcomes(filter).value();
+  CHECK(ExternalIds(page) == std::vector<std::string>{"second", "third"});  // the brand's own post is left out
+  REQUIRE(page[0].latest_case);
+  CHECK(page[0].latest_case->id == reopened.id);
+  CHECK(page[0].latest_case->state == CaseState::kOpen);
+  CHECK_FALSE(page[1].latest_case);
+  filter.after_id = page.back().post.id;
+  CHECK(f.store->ListPostOutcomes(filter)->empty());
+
+  // A period starts at its lowest id, not at the first post written in it, and leaves older posts out.
+  for (std::optional<std::int64_t> brand : {std::optional<std::int64_t>(), std::optional(f.brand.id)}) {
+    filter = OutcomeFilter{};
+    filter.brand_id = brand;
+    filter.since = at(2);
+    filter.limit = 1;
+    std::vector<std::string> walked;
+    for (;;) {
+      page = f.store->ListPostOutcomes(filter).value();
+      if (page.empty()) break;
+      walked.push_back(page[0].post.post.external_id);
+      filter.after_id = page[0].post.id;
+    }
+    CHECK(walked == std::vector<std::string>{"first", "second", "third"});
+  }
+  filter.brand_id = f.brand.id + 1;
+  filter.after_id = 0;
+  CHECK(f.store->ListPostOutcomes(filter)->empty());
+  filter.limit = 10'001;
+  CHECK(f.store->ListPostOutcomes(filter).error().code == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("The unanswered audit reads each page in one indexed query, never the posts before its period") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  f.Ingest({APost("1"), APost("2")});
+  for (std::optional<std::int64_t> brand : {std::optional<std::int64_t>(), std::optional(f.brand.id)}) {
+    for (std::optional<Timestamp> since : {std::optional<Timestamp>(), std::optional(kT0)}) {
+      log.Take();
+      REQUIRE(FindUnanswered(*f.store, UnansweredQuery{brand, since, kT0}));
+      std::vector<std::string> pages;
+      for (const std::string& sql : log.Take())
+        if (sql.find("FROM posts p") != std::string::npos) pages.push_back(sql);
+      REQUIRE(pages.size() == 1);  // one query for the page, none per post
+      const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), pages[0]);
+      INFO(pages[0] << "\n" << plan);
+      CHECK(plan.find(brand ? "SEARCH p USING INDEX posts_by_brand (brand_id=? AND id>?)"
+                            : "SEARCH p USING INTEGER PRIMARY KEY (rowid>?)") != std::string::npos);
+      if (since) {
+        CHECK(plan.find(brand ? "COVERING INDEX posts_by_brand_created (brand_id=? AND created_at>?)"
+                              : "COVERING INDEX posts_by_created (created_at>?)") != std::string::npos);
+      }
+      CHECK(plan.find("SCAN") == std::string::npos);
+      CHECK(plan.find("TEMP B-TREE") == std::string::npos);
+      CHECK(plan.find("USING COVERING INDEX assessments_by_post (post_id=?)") != std::string::npos);
+      CHECK(plan.find("USING INDEX case_posts_by_post (post_id=?)") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("A brand's cases are listed newest first through an index, in any state, without sorting the brand") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  auto ids = f.Ingest({APost("1"), APost("2"), APost("3")});
+  const Case closed = CaseOn(f, ids[0], CaseState::kClosed);
+  const Case open = CaseOn(f, ids[1], CaseState::kOpen);
+  const Case newest = CaseOn(f, ids[2], CaseState::kClosed);
+  for (const std::vector<CaseState>& states : {std::vector<CaseState>{}, std::vector{CaseState::kClosed}}) {
+    CasePageFilter filter;
+    filter.brand_ids = {f.brand.id};
+    filter.states = states;
+    filter.limit = 1;
+    log.Take();
+    auto page = f.store->ListCasePage(filter).value();
+    REQUIRE(page.size() == 1);
+    CHECK(page[0].id == newest.id);
+    filter.before_id = page[0].id;
+    page = f.store->ListCasePage(filter).value();
+    REQUIRE(page.size() == 1);
+    CHECK(page[0].id == (states.empty() ? open.id : closed.id));
+    const std::vector<std::string> statements = log.Take();
+    REQUIRE(statements.size() == 2);
+    const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), statements[1]);
+    INFO(statements[1] << "\n" << plan);
+    CHECK(plan.find(states.empty() ? "INDEX cases_by_brand (brand_id=? AND id<?)"
+                                   : "INDEX cases_by_brand_state (brand_id=? AND status=? AND id<?)") !=
+          std::string::npos);
+    CHECK(plan.find("SCAN cases") == std::string::npos);
+  }
 }

@@ -578,7 +578,8 @@ TEST_CASE("A database from a newer odziv is refused and left untouched") {
   TempDir dir;
   const fs::path file = dir.path() / "odziv.db";
   OpenAt(file).reset();
-  RawExec(file, "PRAGMA user_version = 7");
+  const int newer = LatestSchemaVersion() + 1;
+  RawExec(file, fmt::format("PRAGMA user_version = {}", newer).c_str());
   const std::string bytes = FileBytes(file);
   const auto mtime = fs::last_write_time(file);
 
@@ -587,7 +588,8 @@ TEST_CASE("A database from a newer odziv is refused and left untouched") {
   auto store = OpenSqliteStore(options);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::kFailedPrecondition);
-  CHECK(store.error().message == "database " + file.string() + " is at schema 7, this odziv knows up to " +
+  CHECK(store.error().message == "database " + file.string() + " is at schema " + std::to_string(newer) +
+                                     ", this odziv knows up to " +
                                      std::to_string(LatestSchemaVersion()) + ": upgrade odziv");
   CHECK(FileBytes(file) == bytes);
   CHECK(fs::last_write_time(file) == mtime);
