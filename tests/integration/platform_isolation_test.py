@@ -48,6 +48,8 @@ RETRY_AFTER = 8      # the Mastodon rate limit's reset, seconds ahead
 BUSY_RETRY_AFTER = 5  # the RSS 503's Retry-After
 RATE = 0.5           # posts a second on every feed
 FOREVER = 10 ** 9    # a fault's "times": every request
+RESEND = 0.5         # seconds within which a request sent again by the HTTP client counts as the same poll
+HANGUP_NOTICED = 0.3  # seconds the fake may take to notice that a client gave up a held request
 
 
 class Events:
@@ -126,12 +128,16 @@ class Source:
         return [r["at"] for r in self.platform.requests(self.path, since)]
 
     def retry(self, since):
-        """(when the first request since `since` met a fault, when the next request came or None), or None."""
+        """(when the first poll since `since` met a fault, when the next poll came or None), or None. The HTTP
+        client sends a read again at once when its connection is reset: requests within RESEND s of the
+        faulted one belong to the same poll."""
         requests = self.platform.requests(self.path, since)
         failed = next((i for i, r in enumerate(requests) if "fault" in r), None)
         if failed is None:
             return None
-        return requests[failed]["at"], requests[failed + 1]["at"] if failed + 1 < len(requests) else None
+        at = requests[failed]["at"]
+        later = [r["at"] for r in requests[failed + 1:] if r["at"] > at + RESEND]
+        return at, later[0] if later else None
 
 
 def make_sources(x, mastodon, rss):
@@ -199,11 +205,12 @@ def check_fresh_posts(ws, sources, since, until, label):
 
 
 def max_overlap(requests, now):
-    """The most of these requests that were open at one moment (one still held ends now)."""
+    """The most of these requests that were open at one moment (one still held ends now). The fake notices a
+    hang-up a little after it happens, so a request is counted as ended HANGUP_NOTICED s before it noticed."""
     edges = []
     for r in requests:
         edges.append((r["at"], 1))
-        edges.append((r["at"] + r.get("held_s", now - r["at"]), -1))
+        edges.append((r["at"] + max(0.0, r["held_s"] - HANGUP_NOTICED) if "held_s" in r else now, -1))
     most = current = 0
     for _, step in sorted(edges):
         current += step
