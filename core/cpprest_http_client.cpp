@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "core/http_client.h"
@@ -26,6 +28,30 @@ void InitThreadPool(std::size_t threads) {
       // The pool was already started by someone else in this process: keep it.
     }
   });
+}
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// True when `task` finishes by `deadline`. pplx tasks have no timed wait, so a continuation signals a future.
+template <class T>
+bool FinishesBy(const pplx::task<T>& task, Deadline deadline) {
+  if (task.is_done()) return true;
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> finished = done->get_future();
+  task.then([done](pplx::task<T>) { done->set_value(); });
+  return finished.wait_until(deadline) == std::future_status::ready;
+}
+
+// Gives up on a task still running at the deadline: cancelling the request closes its connection, which ends
+// the task; its outcome is then observed and dropped (pplx terminates the process on an unobserved failure).
+template <class T>
+void Abandon(const pplx::task<T>& task, pplx::cancellation_token_source& cancel) {
+  cancel.cancel();
+  try {
+    task.wait();
+  } catch (const std::exception&) {
+    // Cancelled, as asked.
+  }
 }
 
 class CpprestHttpClient final : public HttpClient {
@@ -59,7 +85,20 @@ class CpprestHttpClient final : public HttpClient {
           if (EqualsIgnoreCase(name, "Content-Type")) content_type = value;
         req.set_body(request.body, content_type);
       }
-      http::http_response resp = client.request(req).get();
+      // cpprestsdk's own timeout restarts whenever a byte arrives, so a server that trickles its answer could
+      // hold the calling thread for ever; the deadline bounds the whole exchange.
+      const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+      pplx::cancellation_token_source cancel;
+      auto timed_out = [&] {
+        return Fail(ErrorCode::kUnavailable, fmt::format("{} {}: no whole answer within {} ms", request.method,
+                                                         SafeUrl(request.url), timeout.count()));
+      };
+      pplx::task<http::http_response> pending = client.request(req, cancel.get_token());
+      if (!FinishesBy(pending, deadline)) {
+        Abandon(pending, cancel);
+        return timed_out();
+      }
+      http::http_response resp = pending.get();
       HttpResponse out;
       out.status = resp.status_code();
       for (const auto& [name, value] : resp.headers()) out.headers.emplace_back(name, value);
@@ -71,7 +110,12 @@ class CpprestHttpClient final : public HttpClient {
       std::vector<uint8_t> chunk(64 * 1024);
       while (true) {
         concurrency::streams::rawptr_buffer<uint8_t> sink(chunk.data(), chunk.size());
-        size_t n = body.read(sink, chunk.size()).get();
+        pplx::task<size_t> read = body.read(sink, chunk.size());
+        if (!FinishesBy(read, deadline)) {
+          Abandon(read, cancel);
+          return timed_out();
+        }
+        size_t n = read.get();
         if (n == 0) break;
         out.body.append(reinterpret_cast<const char*>(chunk.data()), n);
         if (out.body.size() > options_.max_body_bytes)

@@ -22,7 +22,8 @@ struct HttpRequest {
   std::string url;  // absolute: scheme, host, optional port, path and query (already encoded)
   HttpHeaders headers;
   std::string body;
-  // Zero: the client's default. Covers the whole exchange, connect to last body byte.
+  // Zero: the client's default. Covers the whole exchange, connect to last body byte: a server that trickles
+  // its answer is cut off at it too.
   std::chrono::milliseconds timeout{0};
 };
 

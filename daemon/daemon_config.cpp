@@ -23,6 +23,9 @@ po::options_description DaemonOptions() {
       ("log-level", text("info"), "trace, debug, info, warning, error or critical")
       ("log-format", text("auto"), "auto (journal priorities under systemd, text otherwise), text or json")
       ("scheduler.max-concurrent-polls", text("4"), "polls in flight at once (1-64)")
+      ("scheduler.max-concurrent-polls-per-platform", po::value<std::string>(),
+       "polls of one platform in flight at once, so that a platform that hangs cannot hold every poll (1 to "
+       "max-concurrent-polls; default: half of max-concurrent-polls, rounded up)")
       ("scheduler.jitter", text("0.1"), "fraction of a source's interval by which polls are spread (0-0.5)")
       ("scheduler.first-backoff", text("30"), "seconds before the first retry after a failed poll (1-3600)")
       ("scheduler.max-backoff", text("3600"), "longest wait between retries of a failing source, seconds")
@@ -131,6 +134,10 @@ Result<DaemonConfig> LoadDaemonConfig(const std::vector<std::string>& args) {
 
   SchedulerOptions& s = config.scheduler;
   ReadNumber<std::size_t>(vm, "scheduler.max-concurrent-polls", 1, 64, s.max_concurrent_polls, problems);
+  s.max_concurrent_polls_per_platform = (s.max_concurrent_polls + 1) / 2;
+  if (vm.count("scheduler.max-concurrent-polls-per-platform"))
+    ReadNumber<std::size_t>(vm, "scheduler.max-concurrent-polls-per-platform", 1, s.max_concurrent_polls,
+                            s.max_concurrent_polls_per_platform, problems);
   ReadNumber<double>(vm, "scheduler.jitter", 0.0, 0.5, s.policy.jitter, problems);
   long first = 30, max = 3600, grace = 10, timeout = 30;
   ReadNumber<long>(vm, "scheduler.first-backoff", 1, 3600, first, problems);

@@ -198,7 +198,8 @@ int RunRunCommand(CommandIo& io) {
         }
       },
       std::chrono::seconds(2));
-  log->info("odziv started on {} ({} concurrent polls)", config->db, config->scheduler.max_concurrent_polls);
+  log->info("odziv started on {} ({} concurrent polls, {} per platform)", config->db,
+            config->scheduler.max_concurrent_polls, config->scheduler.max_concurrent_polls_per_platform);
   notifier.Ready();
   auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(60);
   const std::vector<std::string> args = io.args;
@@ -212,8 +213,10 @@ int RunRunCommand(CommandIo& io) {
       } else {
         if (auto logging = SetUpLogging(fresh->log); !logging) log->error("{}", logging.error().message);
         scheduler.SetPolicy(fresh->scheduler.policy);
-        if (fresh->db != config->db || fresh->scheduler.max_concurrent_polls != config->scheduler.max_concurrent_polls)
-          log->warn("db and scheduler.max-concurrent-polls take effect at the next restart");
+        if (fresh->db != config->db || fresh->scheduler.max_concurrent_polls != config->scheduler.max_concurrent_polls ||
+            fresh->scheduler.max_concurrent_polls_per_platform != config->scheduler.max_concurrent_polls_per_platform)
+          log->warn("db, scheduler.max-concurrent-polls and scheduler.max-concurrent-polls-per-platform take effect at "
+                    "the next restart");
         const HttpServerOptions& h = fresh->http_server;
         if (h.listen != config->http_server.listen || h.tls_cert != config->http_server.tls_cert ||
             h.tls_key != config->http_server.tls_key || h.hsts_max_age != config->http_server.hsts_max_age)

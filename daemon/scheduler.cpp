@@ -33,6 +33,8 @@ bool Eligible(const Source& s) { return !s.paused && s.health != SourceHealth::k
 Scheduler::Scheduler(Store& store, HttpClient& http, const Clock& clock, SchedulerOptions options, std::uint64_t seed)
     : store_(store), http_(http), clock_(clock), options_(options), rng_(seed) {
   options_.max_concurrent_polls = std::max<std::size_t>(1, options_.max_concurrent_polls);
+  options_.max_concurrent_polls_per_platform =
+      std::clamp<std::size_t>(options_.max_concurrent_polls_per_platform, 1, options_.max_concurrent_polls);
   for (std::size_t i = 0; i < options_.max_concurrent_polls; ++i) {
     workers_.emplace_back([this] {
       std::unique_lock lock(mutex_);
@@ -181,11 +183,13 @@ bool Scheduler::Run(std::chrono::milliseconds grace, const std::function<void()>
     }
     const Timestamp now = clock_.Now();
     std::size_t in_flight = 0;
+    std::map<std::string, std::size_t> platform_in_flight;
     std::vector<Slot*> due;
     Timestamp next_wake = now + std::chrono::seconds(1);
     for (auto& [id, slot] : slots_) {
       if (slot->in_flight) {
         ++in_flight;
+        ++platform_in_flight[slot->source.platform];
         continue;
       }
       if (slot->removed || !Eligible(slot->source)) continue;
@@ -195,6 +199,11 @@ bool Scheduler::Run(std::chrono::milliseconds grace, const std::function<void()>
     std::sort(due.begin(), due.end(), [](const Slot* a, const Slot* b) { return a->next_poll < b->next_poll; });
     for (Slot* slot : due) {
       if (in_flight >= options_.max_concurrent_polls) break;
+      // A platform with its share in flight waits, however overdue its sources are: were it hanging, every
+      // slot would otherwise fill with its polls and starve the other platforms until the HTTP timeout.
+      std::size_t& platform_busy = platform_in_flight[slot->source.platform];
+      if (platform_busy >= options_.max_concurrent_polls_per_platform) continue;
+      ++platform_busy;
       slot->in_flight = true;
       ++in_flight;
       queue_.push_back(slot->source.id);
@@ -284,6 +293,8 @@ void Scheduler::PollOne(std::int64_t source_id) {
     }
   } else {
     next_poll = report.more ? clock_.Now() : NextPollAfterSuccess(clock_.Now(), interval, false, policy, r1);
+    if (source.health == SourceHealth::kDegraded)
+      log->info("source {} is healthy again after {} failed polls", source.name, source.consecutive_failures);
     if (report.fetched > 0 || report.stored.inserted > 0)
       log->info("source {}: fetched {}, new {}, edited {}, deleted {}, unchanged {}", source.name, report.fetched,
                 report.stored.inserted, report.stored.edited, report.stored.deleted, report.stored.unchanged);

@@ -1,6 +1,6 @@
 // Scheduler: the daemon's loop over sources. Polls each active source on its own interval (per-platform
-// default, per-source override), spread out by jitter, at most N at a time, and obeys what connectors
-// report (retry after, backoff, needs a human). Picks up brand and source changes made by the CLI while it
+// default, per-source override), spread out by jitter, at most N at a time and at most M of one platform, and
+// obeys what connectors report (retry after, backoff, needs a human). Picks up brand and source changes made by the CLI while it
 // runs. Owns one connector per source, rebuilt when the source's configuration changes.
 #pragma once
 
@@ -29,6 +29,10 @@ namespace odziv::daemon {
 struct SchedulerOptions {
   // Polls in flight at once. Each blocks one thread on the network; 4 keeps a small machine responsive.
   std::size_t max_concurrent_polls = 4;
+  // Polls of one platform in flight at once. A platform that hangs holds at most this many threads until the
+  // HTTP client's timeout frees them, so the other platforms keep the rest and their cadence. Clamped to
+  // 1…max_concurrent_polls; 2 is half of the default 4.
+  std::size_t max_concurrent_polls_per_platform = 2;
   PollPolicy policy;
   // Pages one poll may fetch before yielding to other sources (a backlog is then fetched over several
   // polls, due at once).

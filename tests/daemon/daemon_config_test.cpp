@@ -30,6 +30,27 @@ TEST_CASE("LoadDaemonConfig reads the INI file and lets the command line win") {
   CHECK(config->http_client.default_timeout == std::chrono::seconds(5));
 }
 
+TEST_CASE("LoadDaemonConfig gives one platform half of the concurrent polls unless told otherwise") {
+  auto defaults = LoadDaemonConfig({});
+  REQUIRE(defaults);
+  CHECK(defaults->scheduler.max_concurrent_polls == 4);
+  CHECK(defaults->scheduler.max_concurrent_polls_per_platform == 2);
+  auto odd = LoadDaemonConfig({"--scheduler.max-concurrent-polls", "5"});
+  REQUIRE(odd);
+  CHECK(odd->scheduler.max_concurrent_polls_per_platform == 3);
+  auto one = LoadDaemonConfig({"--scheduler.max-concurrent-polls", "1"});
+  REQUIRE(one);
+  CHECK(one->scheduler.max_concurrent_polls_per_platform == 1);
+  auto set = LoadDaemonConfig({"--scheduler.max-concurrent-polls", "8", "--scheduler.max-concurrent-polls-per-platform", "6"});
+  REQUIRE(set);
+  CHECK(set->scheduler.max_concurrent_polls_per_platform == 6);
+  auto over = LoadDaemonConfig({"--scheduler.max-concurrent-polls-per-platform", "5"});
+  REQUIRE_FALSE(over);
+  CHECK(over.error().code == ErrorCode::kConfig);
+  CHECK(over.error().message.find("scheduler.max-concurrent-polls-per-platform = '5' must be a number from 1 to 4") !=
+        std::string::npos);
+}
+
 TEST_CASE("LoadDaemonConfig reports every bad value at once as a configuration error") {
   std::string file = WriteFile("bad.conf", "log-level = loud\n[scheduler]\njitter = 3\nmax-concurrent-polls = zero\n");
   auto config = LoadDaemonConfig({"--config", file});

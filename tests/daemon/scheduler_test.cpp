@@ -1,11 +1,16 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include "core/clock.h"
@@ -145,6 +150,87 @@ TEST_CASE("A page the database cannot store is fetched again soon and does not c
   auto after = store->GetSource("feed").value();
   CHECK(after.health == SourceHealth::kOk);
   CHECK(after.consecutive_failures == 0);
+}
+
+// Requests to host "hung" wait until Release() (then fail as a timeout would); any other URL is an RSS feed
+// of one item. Counts how many requests hang at once and how often the feed is read.
+class HangingPlatform final : public HttpClient {
+ public:
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    std::unique_lock lock(mutex_);
+    if (request.url.find("://hung") != std::string::npos) {
+      ++hanging_;
+      max_hanging_ = std::max(max_hanging_, hanging_);
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return released_; });
+      --hanging_;
+      return Fail(ErrorCode::kUnavailable, "GET " + request.url + ": request timed out");
+    }
+    ++feed_reads_;
+    if (hanging_ > 0) ++feed_reads_while_hanging_;
+    changed_.notify_all();
+    HttpResponse response;
+    response.status = 200;
+    response.headers = {{"Content-Type", "application/rss+xml"}};
+    response.body = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>g1</guid>)"
+                    R"(<title>kafa kasni</title><pubDate>Mon, 07 Dec 2026 10:00:00 GMT</pubDate></item></channel></rss>)";
+    return response;
+  }
+  // Waits until `ready()` holds (true) or the deadline passes (false).
+  bool WaitFor(const std::function<bool()>& ready, std::chrono::seconds deadline) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, deadline, ready);
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool released_ = false;
+  int hanging_ = 0, max_hanging_ = 0, feed_reads_ = 0, feed_reads_while_hanging_ = 0;
+};
+
+TEST_CASE("Sources of a platform that hangs hold at most their platform's share of polls; the others keep their cadence") {
+  TempDb db;
+  Brand brand;
+  brand.slug = "zrno";
+  brand.name = "Zrno";
+  const std::int64_t brand_id = db.store->AddBrand(brand).value().id;
+  auto add = [&](std::string name, std::string platform, std::map<std::string, std::string> settings) {
+    Source source;
+    source.brand_id = brand_id;
+    source.name = std::move(name);
+    source.platform = std::move(platform);
+    source.settings = std::move(settings);
+    source.poll_interval = std::chrono::seconds(1);
+    REQUIRE(db.store->AddSource(source));
+  };
+  // Six sources of one platform whose every request hangs, due before the healthy one.
+  for (int i = 0; i < 6; ++i) add(fmt::format("hung-{}", i), "replay", {{"file", fmt::format("http://hung/{}.jsonl", i)}});
+  add("feed", "rss", {{"url", "http://fine/feed.xml"}});
+
+  SystemClock clock;
+  HangingPlatform http;
+  SchedulerOptions options;
+  options.max_concurrent_polls = 4;
+  options.max_concurrent_polls_per_platform = 2;
+  options.policy.jitter = 0;
+  options.config_check_interval = std::chrono::milliseconds(0);
+  Scheduler scheduler(*db.store, http, clock, options, 42);
+  std::thread runner([&] { scheduler.Run(std::chrono::seconds(5), {}); });
+  // While the hung platform's polls hang, the feed is read three times, once a second.
+  const bool cadence_kept = http.WaitFor([&] { return http.feed_reads_while_hanging_ >= 3; }, std::chrono::seconds(20));
+  const bool hung_at_once = http.WaitFor([&] { return http.hanging_ == 2; }, std::chrono::seconds(1));
+  http.Release();
+  scheduler.Stop();
+  runner.join();
+  CHECK(cadence_kept);
+  CHECK(hung_at_once);
+  CHECK(http.max_hanging_ == 2);  // never more than the platform's share, though all six were due
+  CHECK(db.store->CountPosts(brand_id).value() == 1);
 }
 
 TEST_CASE("a histogram counts durations into cumulative Prometheus buckets") {

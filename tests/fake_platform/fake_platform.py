@@ -35,6 +35,12 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                "malformed"  (half of the body, with a matching Content-Length)
                                "garbage"    (200 with an HTML page)
                                "reset"      (connection closed without an answer)
+                               "drip" {"interval_ms": 200}  (the normal answer, its body one byte per
+                                   interval: a server that never stops sending yet never finishes)
+                               "hold"       (no answer, not even headers, until POST /_fake/release or
+                                   /_fake/clear_faults, then the normal answer as of that moment; closed
+                                   unanswered when the client hangs up or 60 s pass): a platform that hangs
+                        "times" counts the requests a fault spoils (default 1); a large number spoils all.
   POST /_fake/synthetic {"platform": "x"|"mastodon"|"rss", "path": …, "rate_per_second": 5, "seed": 1,
                          "start_epoch": (optional), "total": (optional cap)}: GETs of `path` answer with
                         generated posts, rate_per_second of them per second of wall time since start, paged
@@ -46,7 +52,9 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                    closed without an answer
                         The last two stand for a crash or a lost connection between "the platform accepted
                         the reply" and "odziv recorded it"; give "method": "POST" to spare the GETs.
-  POST /_fake/release   answer every request held by "store_then_stall"
+  POST /_fake/release   answer every request held by "store_then_stall" or "hold"
+  POST /_fake/clear_faults {"path": prefix (optional)}: forget the faults (of paths under the prefix), then
+                        answer every held request
   POST /_fake/replies   {"platform": "x", "brand_handle": "zrno", "brand_user_id": "99"} or
                         {"platform": "mastodon", "brand_acct": "zrno", "brand_account_id": "77"}: stateful
                         replies on that platform (opt-in; recorded routes keep working for everything else):
@@ -61,7 +69,10 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                   below :id as descendants
   GET  /_fake/replies   every reply created so far: [{"platform","id","in_reply_to","text","idempotency_key","at"}];
                         with ?at_least=N the answer waits (up to 60 s) until there are N
-  GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body"}]
+  GET  /_fake/requests  every request received so far: [{"method","path","query","headers","body","at"}], "at"
+                        the epoch seconds it arrived; one that met a fault also has "fault" (its kind), and
+                        one that met "hold" "held_s" (seconds it was held) and "hold_end": "release",
+                        "client" (the client hung up) or "limit"
   POST /_fake/reset     forget routes, faults, synthetic feeds, requests, stateful replies; release held requests
   POST /_fake/gzip      {"enabled": true|false}: compress answers for clients that accept gzip (default on)
 """
@@ -422,14 +433,27 @@ class Handler(BaseHTTPRequestHandler):
             return self.control(state, url, body)
         query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         with state.lock:
-            state.requests.append({"method": self.command, "path": url.path, "query": url.query,
-                                   "headers": {k: v for k, v in self.headers.items()},
-                                   "body": body.decode("utf-8", "replace")})
+            record = {"method": self.command, "path": url.path, "query": url.query,
+                      "headers": {k: v for k, v in self.headers.items()},
+                      "body": body.decode("utf-8", "replace"), "at": time.time()}
+            state.requests.append(record)
             fault = state.take_fault(self.command, url.path)
+            if fault is not None:
+                record["fault"] = fault["kind"]
             generation = state.release_generation  # a release from now on frees a stall of this request
             stateful = None
+        if fault is not None and fault["kind"] == "hold":
+            held_since = time.monotonic()
+            end = self.hold(state, generation)
+            with state.lock:
+                record["held_s"] = round(time.monotonic() - held_since, 3)
+                record["hold_end"] = end
+                fault = None  # released: answered as if nothing had happened
+            if end != "release":
+                return self.drop()
+        with state.lock:
             # Faults that cut the answer short still let the platform act on the request.
-            if fault is None or fault["kind"] in ("slow", "truncate", "malformed", "store_then_stall",
+            if fault is None or fault["kind"] in ("slow", "drip", "truncate", "malformed", "store_then_stall",
                                                   "store_then_drop"):
                 now = time.time()
                 replies_before = len(state.replies)
@@ -481,6 +505,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.drop()
         if fault is not None and fault["kind"] == "store_then_stall" and not self.stall(state, generation):
             return self.drop()
+        if fault is not None and fault["kind"] == "drip":
+            return self.send(status, headers, answer, drip_s=int(fault.get("interval_ms", 200)) / 1000.0)
         if fault is not None and fault["kind"] in ("truncate", "malformed"):
             data = encode_body(answer)
             return self.send(status, headers, data[: len(data) // 2],
@@ -498,29 +524,33 @@ class Handler(BaseHTTPRequestHandler):
 
     def stall(self, state, generation):
         """Holds the answer until /_fake/release (True), or the client hangs up or time runs out (False)."""
+        return self.hold(state, generation) == "release"
+
+    def hold(self, state, generation):
+        """Waits until /_fake/release ("release"), the client hangs up ("client") or time runs out ("limit")."""
         deadline = time.monotonic() + STALL_LIMIT_SECONDS
         while time.monotonic() < deadline:
             with state.lock:
                 if state.release_generation != generation:
-                    return True
+                    return "release"
                 state.released.wait(0.05)
                 if state.release_generation != generation:
-                    return True
+                    return "release"
             readable, _, _ = select.select([self.connection], [], [], 0)
             if readable:
                 try:
                     if not self.connection.recv(1, socket.MSG_PEEK):
-                        return False  # the client closed its end
+                        return "client"  # the client closed its end
                 except OSError:
-                    return False
-        return False
+                    return "client"
+        return "limit"
 
-    def send(self, status, headers, body, claimed_length=None):
+    def send(self, status, headers, body, claimed_length=None, drip_s=None):
         data = encode_body(body)
         headers = dict(headers)
         if not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = "application/json; charset=utf-8" if data[:1] in (b"{", b"[") else "text/plain"
-        compress = (claimed_length is None and status != 304 and self.server.state.gzip and len(data) > 0
+        compress = (claimed_length is None and drip_s is None and status != 304 and self.server.state.gzip and len(data) > 0
                     and "gzip" in (self.headers.get("Accept-Encoding") or ""))
         if compress:
             data = gzip.compress(data)
@@ -538,6 +568,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if drip_s is not None:
+            self.wfile.flush()
+            for i in range(len(data)):
+                time.sleep(drip_s)
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+            return None
         if self.command != "HEAD" and status != 304:
             self.wfile.write(data)
         self.wfile.flush()
@@ -562,6 +599,11 @@ class Handler(BaseHTTPRequestHandler):
                     state.reply_brands[args["platform"]] = dict(args)
                     return self.send(200, {}, {"ok": True})
                 if url.path == "/_fake/release":
+                    state.release()
+                    return self.send(200, {}, {"ok": True})
+                if url.path == "/_fake/clear_faults":
+                    prefix = args.get("path", "")
+                    state.faults = [f for f in state.faults if not (f.get("path") or "").startswith(prefix)]
                     state.release()
                     return self.send(200, {}, {"ok": True})
                 if url.path == "/_fake/reset":

@@ -54,5 +54,21 @@ TEST_CASE("HttpClient reports a timeout as kUnavailable without the query string
   CHECK(r.error().message.find("SECRETKEY") == std::string::npos);
 }
 
+TEST_CASE("HttpClient's timeout covers the whole exchange: an answer that trickles in past it is a timeout") {
+  auto& server = FakePlatformServer::Shared();
+  server.Reset();
+  server.Route(Json(R"({"path":"/drip","body":"forty bytes of body, one every 100 ms..."})"));
+  server.Fault(Json(R"({"kind":"drip","interval_ms":100})"));
+  HttpRequest request;
+  request.url = server.url() + "/drip?key=SECRETKEY";
+  // Every byte arrives well within the timeout; the whole answer takes four seconds.
+  request.timeout = std::chrono::milliseconds(600);
+  auto r = TestHttp().Send(request);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == ErrorCode::kUnavailable);
+  CHECK(r.error().message.find("no whole answer within 600 ms") != std::string::npos);
+  CHECK(r.error().message.find("SECRETKEY") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace odziv::platforms::testing
