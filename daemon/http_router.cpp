@@ -15,35 +15,11 @@ std::optional<std::string_view> ServerRequest::Header(std::string_view name) con
   return std::nullopt;
 }
 
-namespace {
-
-// `text` with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD. Error messages quote
-// what the client sent (a path, a query value), and an answer must stay valid JSON, which is UTF-8.
-std::string ValidUtf8(std::string_view text) {
-  if (platforms::IsValidUtf8(text)) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + n <= text.size() && platforms::IsValidUtf8(text.substr(i, n))) {
-      out.append(text.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 ServerResponse ServerResponse::Error(int status, std::string_view code, std::string_view message) {
   web::json::value body = web::json::value::object();
   web::json::value error = web::json::value::object();
   error["code"] = web::json::value::string(std::string(code));
-  error["message"] = web::json::value::string(ValidUtf8(message));
+  error["message"] = web::json::value::string(platforms::ReplaceInvalidUtf8(message));
   body["error"] = error;
   ServerResponse response;
   response.status = status;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/secret.h"
+#include "daemon/json_text.h"
 
 namespace odziv::daemon {
 namespace {
@@ -248,79 +249,6 @@ void AppendEscapedText(std::string& out, std::string_view text) {
       out += c;
     }
   }
-}
-
-// Length of the valid UTF-8 sequence at the start of `s`, 0 when it is not one.
-std::size_t Utf8SequenceLength(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  std::uint32_t min = 0;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  std::uint32_t code = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i) & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return length;
-}
-
-// JSON string contents: quotes, backslashes and control characters escaped; bytes that are not UTF-8
-// (a platform's broken text) become U+FFFD so that every line stays valid JSON.
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else if (const std::size_t length = Utf8SequenceLength(text.substr(i)); length == 0) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out.append(text.substr(i, length));
-          i += length;
-          continue;
-        }
-    }
-    ++i;
-  }
-  out += '"';
 }
 
 void WriteToStderr(std::string_view line) {

@@ -13,6 +13,7 @@
 #include <cpprest/json.h>
 #include <fmt/format.h>
 
+#include "daemon/json_text.h"
 #include "sentiment/evaluation.h"
 #include "sentiment/judge.h"
 
@@ -28,48 +29,6 @@ using sentiment::JudgeInput;
 constexpr int kExitUsage = 2;
 constexpr int kExitData = 65;
 constexpr int kExitConfig = 78;
-
-// JSON string contents: escapes, and replaces invalid UTF-8 with U+FFFD so that the output always parses.
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-          else out.push_back(static_cast<char>(c));
-      }
-      ++i;
-      continue;
-    }
-    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    bool ok = len > 0 && c <= 0xF4 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && len == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  out.push_back('"');
-}
 
 void AppendJsonList(std::string& out, const std::vector<std::string>& items) {
   out.push_back('[');

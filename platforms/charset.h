@@ -3,6 +3,7 @@
 // glibc's iconv. Pure functions.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,15 @@ std::optional<std::string> XmlDeclaredEncoding(std::string_view document);
 // media types without a charset, the XML declaration, else "utf-8".
 std::string DetectXmlEncoding(std::string_view document, std::string_view content_type);
 
+// Length (1 to 4) of the valid UTF-8 sequence that `text` starts with, 0 when it starts with none: empty text,
+// a stray continuation byte, a sequence cut short, an overlong form, a surrogate or a code point past U+10FFFF.
+std::size_t Utf8SequenceLength(std::string_view text);
+
 bool IsValidUtf8(std::string_view text);
+
+// `text` with each byte that does not start a valid UTF-8 sequence replaced by U+FFFD, so that it can be
+// quoted in JSON or a log line (a platform's broken text, a client's raw path).
+std::string ReplaceInvalidUtf8(std::string_view text);
 
 // `bytes` in `charset` as UTF-8 (a UTF-8 BOM is dropped). kMalformed when iconv does not know the charset
 // or the bytes are not valid in it.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/secret.h"
+#include "daemon/json_text.h"
 
 using odziv::ErrorCode;
 using odziv::daemon::LogFormat;
@@ -284,4 +285,17 @@ TEST_CASE("SetSecretObserver sees every value ResolveSecret returns, and an empt
   CHECK(seen.size() == 1);
   std::vector<std::string> lines;
   Capture(lines, "info", LogFormat::kText, false);  // puts RegisterSecret back as the observer
+}
+
+TEST_CASE("AppendJsonString writes a JSON string that parses back to the text, with bad bytes as U+FFFD",
+          "[logging]") {
+  const std::string text = "\"quoted\" \\ tab\t line\n bell\x07 \xC4\x8D" "ekam \xD1\x85\xD0\xB8\xD1\x82\xD0\xBD\xD0\xBE";
+  std::string out;
+  odziv::daemon::AppendJsonString(out, text);
+  CHECK(web::json::value::parse(out).as_string() == text);
+
+  std::string broken;
+  odziv::daemon::AppendJsonString(broken, "a\xFF" "b");
+  CHECK(broken == "\"a\xEF\xBF\xBD" "b\"");
+  CHECK(web::json::value::parse(broken).as_string() == "a\xEF\xBF\xBD" "b");
 }
