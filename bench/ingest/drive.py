@@ -174,7 +174,7 @@ def main():
             elif platform == "mastodon":
                 settings.update({"base_url": fake + prefix})
             else:
-                limit = max(50, int(rate_per_brand * args.interval * 4))
+                limit = max(100, int(rate_per_brand * args.interval * 10))  # room for late polls
                 settings = {"url": "%s%s%s?limit=%d" % (fake, prefix, PLATFORM_PATHS["rss"], limit)}
             brand_settings = {
                 "routes": {"team": {"type": "slack", "webhook_url": "env:ODZIV_BENCH_SLACK"}},
@@ -194,26 +194,46 @@ def main():
         if imported.returncode != 0:
             sys.exit("bench/ingest: odziv config import failed: " + imported.stderr.strip())
 
+        # First each feed holds one post, so that every source's first poll (which takes only the newest page,
+        # as on the real platforms) sets its cursor; the measured stream starts once every source has one.
+        def feed_args(feed, start, total):
+            return {"platform": feed["platform"], "path": feed["path"], "rate_per_second": rate_per_brand,
+                    "seed": feed["brand"] + 1, "start_epoch": start, "total": total, "base_id": feed["base_id"],
+                    "authors": args.authors, "negative": args.negative}
+        warm = time.time() - 1
+        for feed in feeds:
+            control(feed["fake"], "/_fake/synthetic", feed_args(feed, warm, 1))
         env = dict(os.environ, ODZIV_BENCH_TOKEN="bench", ODZIV_BENCH_SLACK=slack_url)
         log = open(os.path.join(args.work, "odziv.log"), "w")
-        daemon = subprocess.Popen([args.odziv, "run", "--db", db, "--http.listen", "off", "--log-level", os.environ.get("ODZIV_BENCH_LOG", "warn"),
+        daemon = subprocess.Popen([args.odziv, "run", "--db", db, "--http.listen", "off",
+                                   "--log-level", os.environ.get("ODZIV_BENCH_LOG", "warn"),
                                    "--scheduler.max-concurrent-polls", str(args.polls), "--scheduler.jitter", "0"],
                                   stdout=log, stderr=subprocess.STDOUT, env=env)
         children.append(daemon)
 
+        watch = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+        warm_deadline = time.time() + 120
+        while True:
+            try:
+                ready = watch.execute("SELECT count(DISTINCT source_id) FROM posts").fetchone()[0]
+            except sqlite3.OperationalError:
+                ready = 0  # the daemon is still creating the schema
+            if ready >= len(feeds):
+                break
+            if time.time() > warm_deadline or daemon.poll() is not None:
+                sys.exit("bench/ingest: only %d of %d sources polled their first post" % (ready, len(feeds)))
+            time.sleep(0.2)
+        warm_posts = len(feeds)
         start = time.time() + args.lead
-        for feed in feeds:
-            control(feed["fake"], "/_fake/synthetic", {
-                "platform": feed["platform"], "path": feed["path"], "rate_per_second": rate_per_brand,
-                "seed": feed["brand"] + 1, "start_epoch": start, "total": feed["total"], "base_id": feed["base_id"],
-                "authors": args.authors, "negative": args.negative})
+        for feed in feeds:  # item 0 is the first post again (same id, already stored); the stream is 1 …
+            control(feed["fake"], "/_fake/synthetic", feed_args(feed, start - 1.0 / rate_per_brand, feed["total"] + 1))
         last_created = max(start + (f["total"] - 1) / rate_per_brand for f in feeds if f["total"] > 0)
         say("%d posts for %d brands on %s at %.0f posts/s, polled every %d s; first post in %.0f s, last in %.0f s"
             % (args.posts, args.brands, ",".join(platforms), args.rate, args.interval, args.lead,
                last_created - time.time()))
 
         # Watch the database (read-only) until everything is judged and every case's alert has arrived.
-        watch = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+        expected = args.posts + warm_posts
         timeline = []  # (time, posts stored, posts judged, daemon cpu seconds)
         deadline = last_created + args.drain
         stored = judged = 0
@@ -226,9 +246,9 @@ def main():
             judged = watch.execute("SELECT coalesce(max(id), 0) FROM assessments").fetchone()[0]
             now = time.time()
             timeline.append((now, stored, judged, cpu_seconds(daemon.pid)))
-            if stored >= args.posts and all_stored_at is None:
+            if stored >= expected and all_stored_at is None:
                 all_stored_at = now
-            if judged >= args.posts and all_judged_at is None:
+            if judged >= expected and all_judged_at is None:
                 all_judged_at = now
             if all_judged_at is not None:
                 alerts = watch.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()[0]
@@ -275,6 +295,8 @@ def main():
             except (KeyError, IndexError, ValueError, AttributeError, StopIteration):
                 unmatched += 1
                 continue
+            if created < start - 0.5 / rate_per_brand:
+                continue  # a case of the first posts, which existed before the stream
             delays.append(at - created)
             open_delays.append(opened - created)
 
@@ -282,12 +304,13 @@ def main():
         end = all_judged_at or timeline[-1][0]
         # Sustained: judged posts per second between the tenth and the ninth tenth of the run, so that neither
         # the start nor the last poll interval counts.
-        t10, t90 = crossing(timeline, 2, args.posts * 0.1), crossing(timeline, 2, args.posts * 0.9)
+        t10 = crossing(timeline, 2, warm_posts + args.posts * 0.1)
+        t90 = crossing(timeline, 2, warm_posts + args.posts * 0.9)
         sustained = args.posts * 0.8 / (t90 - t10) if t10 is not None and t90 is not None and t90 > t10 else 0.0
         tenths = []
         if all_judged_at is not None:
             # CPU time of the daemon per post judged, in tenths of the posts.
-            marks = [args.posts * k // 10 for k in range(11)]
+            marks = [warm_posts + args.posts * k // 10 for k in range(11)]
             points = []
             for mark in marks:
                 point = next((t for t in timeline if t[2] >= mark), None)
@@ -299,12 +322,12 @@ def main():
         result = {
             "posts": args.posts, "brands": args.brands, "platforms": platforms, "offered_rate": args.rate,
             "interval_s": args.interval, "fakes": args.fakes,
-            "stored": stored, "judged": judged, "cases": len(case_rows), "drafts": drafts,
+            "stored": stored - warm_posts, "judged": judged - warm_posts, "cases": len(case_rows), "drafts": drafts,
             "alerts": dict(alert_rows), "alerts_received": len(messages), "alerts_unmatched": unmatched,
             "seconds": round(end - first_created, 2),
             "sustained_rate": round(sustained, 1),
-            "overall_rate": round(judged / (end - first_created), 1) if end > first_created else 0,
-            "stored_rate": round(stored / ((all_stored_at or end) - first_created), 1),
+            "overall_rate": round((judged - warm_posts) / (end - first_created), 1) if end > first_created else 0,
+            "stored_rate": round((stored - warm_posts) / ((all_stored_at or end) - first_created), 1),
             "lag_after_last_post_s": round(end - last_created, 2),
             "delay_median_s": round(statistics.median(delays), 2) if delays else None,
             "delay_p99_s": round(percentile(delays, 99), 2) if delays else None,
