@@ -210,6 +210,7 @@ TEST_CASE("The pipeline judges an edited post again although it reads above the 
   // An edit that this process's poll reports is judged on the next tick.
   Post edited = first.post;
   edited.text = "sporo i hladno";
+  edited.edited_at = f.clock.Now() + minutes(1);
   auto polled = f.store->IngestPage(f.source.id, std::vector<Post>{edited}, "", f.clock.Now(), std::nullopt).value();
   REQUIRE(polled.edited == 1);
   REQUIRE(pipeline.OnPoll(polled, f.clock.Now()));
@@ -217,6 +218,7 @@ TEST_CASE("The pipeline judges an edited post again although it reads above the 
   CHECK(f.store->ListUnassessedPosts(std::nullopt, 10).value().empty());
   // One that nobody reported (another process polled) is found when a tick next reads from the start.
   edited.text = "jos uvijek sporo";
+  edited.edited_at = f.clock.Now() + minutes(2);
   REQUIRE(f.store->IngestPage(f.source.id, std::vector<Post>{edited}, "", f.clock.Now(), std::nullopt).value().edited == 1);
   CHECK(pipeline.Tick(f.clock.Now()).value().assessed == 0);
   f.clock.Advance(minutes(10));
