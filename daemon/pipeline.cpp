@@ -55,13 +55,23 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch, bool wat
   auto pending = store_.ListUnassessedPosts(std::nullopt, batch, judged_through_);
   if (!pending) return Fail(pending.error());
   std::optional<std::int64_t> first_failed;
+  // Committed 50 posts at a time: one sync for many posts, while polls and pushes, which wait for the store
+  // as long as a batch is open, still get their turn often.
+  constexpr std::size_t kPostsPerCommit = 50;
   std::unique_ptr<StoreBatch> together;
-  if (!pending->empty()) {
-    auto begun = store_.BeginBatch();
-    if (!begun) return Fail(begun.error());
-    together = std::move(*begun);
-  }
+  std::size_t in_batch = 0;
   for (const StoredPost& post : *pending) {
+    if (together && in_batch == kPostsPerCommit) {
+      if (auto committed = together->Commit(); !committed) return Fail(committed.error());
+      together.reset();
+    }
+    if (!together) {
+      auto begun = store_.BeginBatch();
+      if (!begun) return Fail(begun.error());
+      together = std::move(*begun);
+      in_batch = 0;
+    }
+    ++in_batch;
     const Assessment assessment = judge_(post);
     // Triage first, then the assessment: a crash in between judges the post again after the restart, and
     // OnAssessed leaves a post that is already in a case where it is.

@@ -63,11 +63,11 @@ class Pipeline {
   [[nodiscard]] Status OnPoll(const IngestReport& stored, Timestamp now);
 
   // Judges every stored post not yet judged (a batch of at most `batch` posts per call), triages it into a
-  // case, saves its assessment, then runs the SLA watchdog (when `watch`) and drafting. The batch's cases and
-  // assessments are written in one transaction (Store::BeginBatch), so a post costs its queries, not a disk
-  // sync of its own. A post whose triage fails (a brand's settings cannot be read) is counted in the report
-  // and tried again next time; the others go on. Fails when the database does (then none of the batch is
-  // kept). Thread-safe.
+  // case, saves its assessment, then runs the SLA watchdog (when `watch`) and drafting. Cases and assessments
+  // are written 50 posts to a transaction (Store::BeginBatch), so a post costs its queries, not a disk sync
+  // of its own. A post whose triage fails (a brand's settings cannot be read) is counted in the report and
+  // tried again next time; the others go on. Fails when the database does (the posts of the transaction
+  // that failed are judged again next time). Thread-safe.
   [[nodiscard]] Result<PipelineReport> Tick(Timestamp now, std::size_t batch = 500, bool watch = true);
 
   CaseTracker& tracker() { return tracker_; }
