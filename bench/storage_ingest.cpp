@@ -5,7 +5,9 @@
 // durability settings (WAL, synchronous=FULL). Reports posts per second, the ratio, time per post as the
 // database grows, bytes per stored post and peak memory.
 //
-// usage: storage_ingest [--sizes 10000,100000,1000000] [--batch 100] [--dir DIR]
+// usage: storage_ingest [--sizes 10000,100000,1000000] [--batch 100] [--dir DIR] [--only ceiling]
+//
+// --only ceiling measures the ceiling alone (bench/ingest/run uses it as the ceiling of its end-to-end run).
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -165,6 +167,7 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes = {10'000, 100'000, 1'000'000};
   std::size_t batch = 100;
   fs::path dir = fs::temp_directory_path() / "odziv-bench-storage";
+  bool ceiling_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--sizes") {
@@ -175,14 +178,26 @@ int main(int argc, char** argv) {
       batch = std::strtoull(argv[i + 1], nullptr, 10);
     } else if (flag == "--dir") {
       dir = argv[i + 1];
+    } else if (flag == "--only" && std::string(argv[i + 1]) == "ceiling") {
+      ceiling_only = true;
     } else {
-      std::fprintf(stderr, "usage: storage_ingest [--sizes 10000,100000] [--batch 100] [--dir DIR]\n");
+      std::fprintf(stderr, "usage: storage_ingest [--sizes 10000,100000] [--batch 100] [--dir DIR] [--only ceiling]\n");
       return 2;
     }
   }
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::printf("storage ingest: %zu posts a page, WAL, synchronous=FULL, on %s\n\n", batch, dir.c_str());
+  if (ceiling_only) {
+    std::printf("%10s %14s\n", "posts", "ceiling /s");
+    for (std::size_t size : sizes) {
+      auto posts = MakePosts(size, 42);
+      double ceiling = Ceiling(posts, batch, dir / fmt::format("ceiling-{}.db", size));
+      std::printf("%10zu %14.0f\n", size, static_cast<double>(size) / ceiling);
+    }
+    fs::remove_all(dir);
+    return 0;
+  }
   std::printf("%10s %14s %14s %8s %16s %14s\n", "posts", "odziv posts/s", "ceiling /s", "ratio", "bytes/post",
               "us/post 1st→10th tenth");
   for (std::size_t size : sizes) {

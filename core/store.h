@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -239,9 +240,23 @@ struct OperationsCounts {
   std::map<std::string, std::int64_t> alerts;      // alert outbox rows by status ("sent", "failed" …)
 };
 
+// Many small changes that share one transaction, and so one disk sync: the pipeline judging a batch of
+// posts. While a batch is open, the calls of the thread that opened it run inside it, each still all or
+// nothing (a call that fails leaves the batch as it was before that call), and other threads' calls wait
+// for it. Commit makes them durable together; destroying the batch without Commit undoes all of them. Open,
+// commit and destroy it on one thread, and keep it short: everyone else waits.
+class StoreBatch {
+ public:
+  virtual ~StoreBatch() = default;
+  [[nodiscard]] virtual Status Commit() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Opens a batch (above). Errors: kBusy, kReadOnly.
+  [[nodiscard]] virtual Result<std::unique_ptr<StoreBatch>> BeginBatch() = 0;
 
   // The schema version this database is at (numbered migrations).
   [[nodiscard]] virtual Result<int> SchemaVersion() = 0;
@@ -301,9 +316,12 @@ class Store {
   // The newest assessment of the post; kNotFound when it has none (or the post does not exist).
   [[nodiscard]] virtual Result<Assessment> GetAssessment(std::int64_t post_id) = 0;
   // Posts not yet judged in their current revision (new, or edited since), not deleted and not the brand's
-  // own, oldest id first: the judging stage works from here so that a crash loses no work.
+  // own, oldest id first: the judging stage works from here so that a crash loses no work. Only posts with
+  // an id above `after_id`: the time a call takes grows with the posts it walks past, not only with those it
+  // returns, so the judging stage starts above the posts it knows are judged.
   [[nodiscard]] virtual Result<std::vector<StoredPost>> ListUnassessedPosts(std::optional<std::int64_t> brand_id,
-                                                                            std::size_t limit) = 0;
+                                                                            std::size_t limit,
+                                                                            std::int64_t after_id = 0) = 0;
 
   // ---- Cases. Every change writes its audit event (and alerts, and joined posts) in the same transaction.
   // Creates `c` (id, version, opened_at and updated_at are assigned; first_post_id joins it). kNotFound for

@@ -237,6 +237,18 @@ Result<AlertRules> LoadAlertRules(const Brand& brand) {
     if (!route) return Fail(route.error());
     rules.source_health_route = *route;
   }
+  if (settings.has_field("new_case")) {
+    const value& n = settings.at("new_case");
+    if (!n.is_object() || !n.has_field("route"))
+      return Fail(Bad("new_case", "must be an object like {\"route\": \"team\", \"max_priority\": 2}"));
+    if (auto ok = OnlyKeys(n, "new_case", {"route", "max_priority"}); !ok) return Fail(ok.error());
+    auto route = RouteName(n.at("route"), "new_case.route", settings);
+    if (!route) return Fail(route.error());
+    rules.new_case.route = *route;
+    auto max_priority = Integer(n, "new_case", "max_priority", 1, 4, 2);
+    if (!max_priority) return Fail(max_priority.error());
+    rules.new_case.max_priority = *max_priority;
+  }
   if (settings.has_field("routes")) {
     if (auto ok = ReadRouteLimits(settings.at("routes"), rules.max_per_hour); !ok) return Fail(ok.error());
   }

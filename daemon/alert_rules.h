@@ -1,4 +1,4 @@
-// AlertRules: the parts of a brand's settings that shape its alerts rather than its cases — "spike",
+// AlertRules: the parts of a brand's settings that shape its alerts rather than its cases — "new_case", "spike",
 // "quiet_hours", "digest", and each route's "max_per_hour" — read into plain structs with defaults. Checked
 // when a brand is added or changed (daemon/brand_rules.h calls CheckAlertSettings), so that the alert
 // dispatcher only meets settings it understands; docs/alerts.md lists every key.
@@ -77,7 +77,15 @@ struct DigestSettings {
   Period LastPeriod(Timestamp now) const;
 };
 
+// "new_case": {"route": "team", "max_priority": 2}: tell the route of each case when it opens, if its priority
+// is P1 up to max_priority (1–4; default 2, the urgent ones), in the same transaction as the case.
+struct NewCaseAlerts {
+  std::string route;     // empty: off
+  int max_priority = 2;
+};
+
 struct AlertRules {
+  NewCaseAlerts new_case;
   // "source_health": {"route": "team"}: where to say that one of the brand's sources needs a person
   // (credentials rejected, configuration wrong). Empty: nowhere.
   std::string source_health_route;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "daemon/alert_rules.h"
+
 namespace odziv::daemon {
 namespace {
 
@@ -193,6 +195,24 @@ Result<TrackResult> CaseTracker::Track(const Brand& brand, const BrandRules& rul
                             {"sla_policy", Str(c.sla_policy)},
                             {"due_at", Time(c.due_at)},
                             {"assignee_id", c.assignee_id ? value::number(*c.assignee_id) : value::null()}});
+  // A brand with "new_case" hears of the case in the same transaction (docs/alerts.md). Settings that cannot
+  // be read (they were checked when saved) cost the alert, never the case.
+  if (auto alerts = LoadAlertRules(brand);
+      alerts && !alerts->new_case.route.empty() && c.priority <= alerts->new_case.max_priority) {
+    value payload = value::object();
+    payload["brand"] = Str(brand.slug);
+    payload["post_id"] = value::number(stored.id);
+    payload["priority"] = value::number(c.priority);
+    payload["title"] = Str(fmt::format("New case: {}", result.triage.reason));
+    payload["due_at"] = Time(c.due_at);
+    if (c.due_at)
+      payload["time_left_s"] = value::number(
+          static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(*c.due_at - now).count()));
+    // A post opens at most one case, so it names the event before the case has an id.
+    change.alerts.push_back(Alert{0, brand.id, std::nullopt, alerts->new_case.route, "new_case",
+                                  fmt::format("post:{}:new_case", stored.id), payload.serialize(), "pending", now,
+                                  0, ""});
+  }
   auto created = store_.CreateCase(c, change, now);
   if (!created) return Fail(created.error());
   result.opened = true;

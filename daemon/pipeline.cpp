@@ -1,5 +1,8 @@
 #include "daemon/pipeline.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "daemon/connector_cache.h"
 #include "daemon/logging.h"
 #include "platforms/registry.h"
@@ -24,6 +27,11 @@ Assessment PlaceholderJudge(const StoredPost& post) {
 }
 
 Status Pipeline::OnPoll(const IngestReport& stored, Timestamp now) {
+  for (std::int64_t id : stored.changed_ids) {  // judged again from there on the next tick
+    std::int64_t lowest = lowest_changed_.load();
+    while (id < lowest && !lowest_changed_.compare_exchange_weak(lowest, id)) {
+    }
+  }
   std::vector<std::int64_t> ids = stored.changed_ids;
   for (std::int64_t id : stored.inserted_ids) ids.push_back(id);
   for (std::int64_t id : ids) {
@@ -35,12 +43,35 @@ Status Pipeline::OnPoll(const IngestReport& stored, Timestamp now) {
   return {};
 }
 
-Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
+Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch, bool watch) {
   std::lock_guard lock(mu_);
   PipelineReport report;
-  auto pending = store_.ListUnassessedPosts(std::nullopt, batch);
+  if (auto lowest = lowest_changed_.exchange(kNoChange); lowest != kNoChange)
+    judged_through_ = std::min(judged_through_, lowest - 1);
+  if (!full_scan_at_ || now < *full_scan_at_ || now - *full_scan_at_ >= kFullScanEvery) {
+    judged_through_ = 0;
+    full_scan_at_ = now;
+  }
+  auto pending = store_.ListUnassessedPosts(std::nullopt, batch, judged_through_);
   if (!pending) return Fail(pending.error());
+  std::optional<std::int64_t> first_failed;
+  // Committed 50 posts at a time: one sync for many posts, while polls and pushes, which wait for the store
+  // as long as a batch is open, still get their turn often.
+  constexpr std::size_t kPostsPerCommit = 50;
+  std::unique_ptr<StoreBatch> together;
+  std::size_t in_batch = 0;
   for (const StoredPost& post : *pending) {
+    if (together && in_batch == kPostsPerCommit) {
+      if (auto committed = together->Commit(); !committed) return Fail(committed.error());
+      together.reset();
+    }
+    if (!together) {
+      auto begun = store_.BeginBatch();
+      if (!begun) return Fail(begun.error());
+      together = std::move(*begun);
+      in_batch = 0;
+    }
+    ++in_batch;
     const Assessment assessment = judge_(post);
     // Triage first, then the assessment: a crash in between judges the post again after the restart, and
     // OnAssessed leaves a post that is already in a case where it is.
@@ -48,6 +79,7 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
     if (!tracked) {
       const Error error = tracked.error().WithContext("post " + std::to_string(post.id));
       if (error.code != ErrorCode::kConfig && error.code != ErrorCode::kMalformed) return Fail(error);
+      if (!first_failed) first_failed = post.id;
       ++report.failed;
       report.last_error = Describe(error);
       continue;
@@ -60,12 +92,26 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch) {
       ++report.joined;
     }
   }
-  auto watched = watchdog_.Tick(now);
-  if (!watched) return Fail(watched.error());
-  report.watchdog = *watched;
+  if (together) {
+    if (auto committed = together->Commit(); !committed) return Fail(committed.error());
+    together.reset();
+  }
+  // Every unjudged post above judged_through_ up to the batch's last was in the batch (they come in id order).
+  if (!pending->empty()) judged_through_ = first_failed ? *first_failed - 1 : pending->back().id;
+  // Posts whose triage failed stay pending: a batch of nothing else is no reason to go again at once.
+  report.more = pending->size() >= batch && report.assessed > 0;
+  if (watch) {
+    auto watched = watchdog_.Tick(now);
+    if (!watched) return Fail(watched.error());
+    report.watchdog = *watched;
+    report.watched = true;
+  }
   if (drafting_) {
-    auto drafted = drafting_->DraftPending(now);
+    constexpr std::size_t kDraftBatch = 100;
+    auto drafted = drafting_->DraftPending(now, kDraftBatch);
     if (!drafted) return Fail(drafted.error());
+    const std::size_t done = drafted->drafted + drafted->auto_sent;
+    report.more = report.more || (done > 0 && done + drafted->failed >= kDraftBatch);
     report.drafting = std::move(*drafted);
   }
   return report;
@@ -88,13 +134,20 @@ ReplyFinder ConnectorReplyFinder(Store& store, HttpClient& http, const Clock& cl
   };
 }
 
-PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono::milliseconds interval) {
-  thread_ = std::thread([this, &pipeline, &clock, interval] {
+PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono::milliseconds interval,
+                             std::function<void(const PipelineReport&)> after_tick) {
+  thread_ = std::thread([this, &pipeline, &clock, interval, after_tick = std::move(after_tick)] {
     auto log = Logger("cases");
     std::unique_lock lock(mu_);
+    std::optional<std::chrono::steady_clock::time_point> last_watch;
     while (!stop_) {
+      woken_ = false;
       lock.unlock();
-      auto report = pipeline.Tick(clock.Now());
+      const auto started = std::chrono::steady_clock::now();
+      const bool watch = !last_watch || started - *last_watch >= interval;
+      auto report = pipeline.Tick(clock.Now(), 500, watch);
+      bool again = false;
+      if (report && report->watched) last_watch = started;
       if (!report) {
         log->error("cases: {}", Describe(report.error()));
       } else {
@@ -111,11 +164,28 @@ PipelineTimer::PipelineTimer(Pipeline& pipeline, const Clock& clock, std::chrono
           log->error("{} posts could not be triaged: {}", report->failed, report->last_error);
         if (report->watchdog.errors > 0)
           log->error("SLA watchdog skipped {} cases: {}", report->watchdog.errors, report->watchdog.last_error);
+        if (after_tick) after_tick(*report);
+        again = report->more;
       }
       lock.lock();
-      wake_.wait_for(lock, interval, [this] { return stop_; });
+      if (again) continue;
+      // The watchdog's next turn ends the wait when nothing wakes the timer sooner; after a failure, a whole
+      // interval passes before the next try.
+      auto wait = interval;
+      if (report && last_watch)
+        wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::max(std::chrono::steady_clock::duration::zero(), *last_watch + interval - std::chrono::steady_clock::now()));
+      wake_.wait_for(lock, wait, [this] { return stop_ || woken_; });
     }
   });
+}
+
+void PipelineTimer::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  wake_.notify_all();
 }
 
 PipelineTimer::~PipelineTimer() {

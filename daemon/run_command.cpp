@@ -152,32 +152,40 @@ int RunRunCommand(CommandIo& io) {
     }
   });
 
+  // The alert outbox, on its own thread so that a slow Slack or SMTP server never holds up judging: every
+  // 2 s, and at once when a tick opened cases or escalated some (their alerts are in the outbox).
+  const AlertDispatcherOptions dispatch_options;
+  AlertDispatcher dispatcher(**store, *http, clock, dispatch_options);
+  AlertScanner alert_scanner(**store, clock, AlertScannerOptions{});  // spikes and digests into the outbox
+  WorkerThread alerts_thread(
+      [&] {
+        if (auto scanned = alert_scanner.Scan(); !scanned) log->error("alerts: {}", Describe(scanned.error()));
+        for (;;) {  // a whole batch delivered: more may be due
+          auto delivered = dispatcher.DeliverDue();
+          if (!delivered) {
+            log->error("alerts: {}", Describe(delivered.error()));
+            return;
+          }
+          if (delivered->sent + delivered->retried + delivered->failed > 0)
+            log->info("alerts: {} sent, {} to retry, {} failed", delivered->sent, delivered->retried,
+                      delivered->failed);
+          if (delivered->held + delivered->suppressed > 0)
+            log->info("alerts: {} wait for quiet hours to end, {} throttled", delivered->held, delivered->suppressed);
+          const std::size_t done =
+              delivered->sent + delivered->retried + delivered->failed + delivered->held + delivered->suppressed;
+          if (done < dispatch_options.batch) return;
+        }
+      },
+      std::chrono::seconds(2));
+  // New posts are judged as soon as a poll stores them, not at the next interval.
+  PipelineTimer pipeline_timer(pipeline, clock, std::chrono::seconds(5), [&](const PipelineReport& report) {
+    if (report.opened > 0 || report.watchdog.escalations > 0 || report.watchdog.reopened > 0) alerts_thread.Wake();
+  });
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));
+    if (!report.stored.inserted_ids.empty() || !report.stored.changed_ids.empty()) pipeline_timer.Wake();
   };
-  PipelineTimer pipeline_timer(pipeline, clock);
-  // The alert outbox, on its own thread so that a slow Slack or SMTP server never holds up judging.
-  AlertDispatcher dispatcher(**store, *http, clock, AlertDispatcherOptions{});
-  AlertScanner alert_scanner(**store, clock, AlertScannerOptions{});  // spikes and digests into the outbox
-  std::mutex alerts_mutex;
-  std::condition_variable alerts_wake;
-  bool alerts_stop = false;
-  std::thread alerts_thread([&] {
-    std::unique_lock held(alerts_mutex);
-    while (!alerts_stop) {
-      held.unlock();
-      if (auto scanned = alert_scanner.Scan(); !scanned) log->error("alerts: {}", Describe(scanned.error()));
-      auto delivered = dispatcher.DeliverDue();
-      if (!delivered) log->error("alerts: {}", Describe(delivered.error()));
-      else if (delivered->sent + delivered->retried + delivered->failed > 0)
-        log->info("alerts: {} sent, {} to retry, {} failed", delivered->sent, delivered->retried, delivered->failed);
-      if (delivered && delivered->held + delivered->suppressed > 0)
-        log->info("alerts: {} wait for quiet hours to end, {} throttled", delivered->held, delivered->suppressed);
-      held.lock();
-      alerts_wake.wait_for(held, std::chrono::seconds(2), [&] { return alerts_stop; });
-    }
-  });
   // The reply outbox, on its own thread: approved replies are posted exactly once (daemon/delivery_worker.h).
   CaseTracker delivery_tracker(**store);
   DeliveryWorker delivery_worker(
@@ -231,12 +239,6 @@ int RunRunCommand(CommandIo& io) {
     }
   });
   notifier.Stopping();
-  {
-    std::lock_guard held(alerts_mutex);
-    alerts_stop = true;
-  }
-  alerts_wake.notify_all();
-  alerts_thread.join();
   if (server) server->Stop(std::chrono::seconds(2));
   push_writer.Stop();
   signal_thread.join();

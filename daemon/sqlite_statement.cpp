@@ -155,19 +155,29 @@ Status SqliteExec(sqlite3* db, const char* sql, std::string_view context) {
 }
 
 Result<SqliteTransaction> SqliteTransaction::Begin(sqlite3* db, bool write) {
+  if (sqlite3_get_autocommit(db) == 0) {
+    auto saved = SqliteExec(db, "SAVEPOINT nested", "starting a savepoint");
+    if (!saved) return Fail(saved.error());
+    return SqliteTransaction(db, /*nested=*/true);
+  }
   auto begun = SqliteExec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction");
   if (!begun) return Fail(begun.error());
-  return SqliteTransaction(db);
+  return SqliteTransaction(db, /*nested=*/false);
 }
 
 SqliteTransaction::~SqliteTransaction() {
   // A failed COMMIT or an early return: undo everything. ROLLBACK of a transaction SQLite already rolled
   // back (after some I/O errors) fails harmlessly.
-  if (db_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (db_ && nested_) {
+    sqlite3_exec(db_, "ROLLBACK TO nested", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, "RELEASE nested", nullptr, nullptr, nullptr);
+  } else if (db_) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 Status SqliteTransaction::Commit() {
-  auto committed = SqliteExec(db_, "COMMIT", "committing");
+  auto committed = SqliteExec(db_, nested_ ? "RELEASE nested" : "COMMIT", "committing");
   if (committed) db_ = nullptr;
   return committed;
 }

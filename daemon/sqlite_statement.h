@@ -97,9 +97,13 @@ class SqliteTransaction {
  public:
   // BEGIN IMMEDIATE for transactions that write (takes the write lock up front, so that the busy timeout
   // applies at the start instead of a deadlock-prone upgrade later), BEGIN (deferred) for reads.
+  // Inside a transaction already (a store batch), a savepoint instead: Commit releases it into the outer
+  // transaction, and destruction without Commit undoes this one's changes alone.
   static Result<SqliteTransaction> Begin(sqlite3* db, bool write);
 
-  SqliteTransaction(SqliteTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  SqliteTransaction(SqliteTransaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+    other.db_ = nullptr;
+  }
   SqliteTransaction& operator=(SqliteTransaction&&) = delete;
   SqliteTransaction(const SqliteTransaction&) = delete;
   SqliteTransaction& operator=(const SqliteTransaction&) = delete;
@@ -108,8 +112,9 @@ class SqliteTransaction {
   Status Commit();
 
  private:
-  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  SqliteTransaction(sqlite3* db, bool nested) : db_(db), nested_(nested) {}
   sqlite3* db_;  // null once committed or rolled back
+  bool nested_;  // a savepoint in an outer transaction
 };
 
 }  // namespace odziv::daemon

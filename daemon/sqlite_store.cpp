@@ -423,6 +423,31 @@ Result<int> SqliteStore::SchemaVersion() {
   return ReadSchemaVersion(db_);
 }
 
+namespace {
+
+// Holds the store's mutex for as long as the batch is open; every transaction its thread begins meanwhile
+// is a savepoint inside this one (SqliteTransaction::Begin).
+class SqliteBatch final : public StoreBatch {
+ public:
+  SqliteBatch(std::unique_lock<std::recursive_mutex> lock, SqliteTransaction transaction)
+      : lock_(std::move(lock)), transaction_(std::move(transaction)) {}
+
+  Status Commit() override { return transaction_.Commit(); }
+
+ private:
+  std::unique_lock<std::recursive_mutex> lock_;  // released after the transaction ends (members go in reverse)
+  SqliteTransaction transaction_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StoreBatch>> SqliteStore::BeginBatch() {
+  std::unique_lock lock(mu_);
+  auto transaction = SqliteTransaction::Begin(db_, /*write=*/true);
+  if (!transaction) return Fail(transaction.error());
+  return std::unique_ptr<StoreBatch>(std::make_unique<SqliteBatch>(std::move(lock), std::move(*transaction)));
+}
+
 // ---- Brands.
 
 Result<Brand> SqliteStore::AddBrand(const Brand& brand) {
@@ -929,13 +954,14 @@ Result<Assessment> SqliteStore::GetAssessment(std::int64_t post_id) {
 }
 
 Result<std::vector<StoredPost>> SqliteStore::ListUnassessedPosts(std::optional<std::int64_t> brand_id,
-                                                                 std::size_t limit) {
+                                                                 std::size_t limit, std::int64_t after_id) {
   if (limit > kMaxListLimit) return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
   std::string sql = fmt::format(
-      "SELECT {} FROM posts WHERE deleted_at IS NULL AND from_brand = 0 AND NOT EXISTS (SELECT 1 FROM assessments "
-      "WHERE assessments.post_id = posts.id AND assessments.post_revision = posts.revision)",
+      "SELECT {} FROM posts WHERE id > ? AND deleted_at IS NULL AND from_brand = 0 AND NOT EXISTS (SELECT 1 FROM "
+      "assessments WHERE assessments.post_id = posts.id AND assessments.post_revision = posts.revision)",
       kPostColumns);
   std::vector<SqlValue> params;
+  params.emplace_back(after_id);
   if (brand_id) {
     sql += " AND brand_id = ?";
     params.emplace_back(*brand_id);

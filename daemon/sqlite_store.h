@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<std::string>> QueuePlan(const QueueFilter& filter);
 
   [[nodiscard]] Result<int> SchemaVersion() override;
+  [[nodiscard]] Result<std::unique_ptr<StoreBatch>> BeginBatch() override;
 
   [[nodiscard]] Result<Brand> AddBrand(const Brand& brand) override;
   [[nodiscard]] Result<Brand> GetBrand(std::string_view slug) override;
@@ -86,7 +87,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, Timestamp now) override;
   [[nodiscard]] Result<Assessment> GetAssessment(std::int64_t post_id) override;
   [[nodiscard]] Result<std::vector<StoredPost>> ListUnassessedPosts(std::optional<std::int64_t> brand_id,
-                                                                    std::size_t limit) override;
+                                                                    std::size_t limit,
+                                                                    std::int64_t after_id = 0) override;
   [[nodiscard]] Result<Case> CreateCase(const Case& c, const CaseChange& change, Timestamp now) override;
   [[nodiscard]] Result<Case> UpdateCase(const Case& c, const CaseChange& change, Timestamp now) override;
   [[nodiscard]] Result<Case> GetCase(std::int64_t case_id) override;
@@ -187,7 +189,8 @@ class SqliteStore final : public Store {
 
   Timestamp Now() const;
 
-  std::mutex mu_;
+  // Recursive so that a batch (BeginBatch) holds it while its thread's calls take it again.
+  std::recursive_mutex mu_;
   sqlite3* const db_;  // guarded by mu_
   // A second, read-only connection that only asks whether anything was committed (DataGeneration), so that
   // the HTTP threads' cache checks never wait for db_ while a long read or write holds it. Null when it could

@@ -75,6 +75,12 @@ TEST_CASE("Brand settings refuse alert rules that cannot work, naming the key") 
         "settings.digest.routes[1] names route 'boss', which settings.routes does not define");
   CHECK(message(R"({"routes": {"team": {"type": "slack", "webhook_url": "env:S", "max_per_hour": 0}}})") ==
         "settings.routes.team.max_per_hour must be a whole number from 1 to 100000");
+  CHECK(message(Settings(R"("new_case": {"route": "pager"})")) ==
+        "settings.new_case.route names route 'pager', which settings.routes does not define");
+  CHECK(message(Settings(R"("new_case": {"route": "team", "max_priority": 5})")) ==
+        "settings.new_case.max_priority must be a whole number from 1 to 4");
+  CHECK(message(Settings(R"("new_case": "team")")) ==
+        "settings.new_case must be an object like {\"route\": \"team\", \"max_priority\": 2}");
 }
 
 TEST_CASE("Quiet hours across midnight hold alerts until they end, in the brand's time zone") {

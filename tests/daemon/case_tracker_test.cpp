@@ -6,6 +6,9 @@
 #include <fstream>
 #include <fmt/format.h>
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <random>
 
 #include "core/http_client.h"
@@ -108,6 +111,126 @@ TEST_CASE("A second post of the same author joins the open case and keeps its de
   // Past the 72-hour join window a new case opens.
   f.clock.Advance(hours(80));
   CHECK(f.Negative(f.Store("3", "ana")).opened);
+}
+
+TEST_CASE("A brand with new_case alerts hears of each case as it opens, within max_priority, and not of joins") {
+  Fixture f(R"({"routes": {"team": {"type": "slack", "webhook_url": "env:SLACK"}},
+                "new_case": {"route": "team", "max_priority": 3}})");
+  auto post = f.Store("1", "ana");
+  auto opened = f.Negative(post);  // P3
+  REQUIRE(opened.opened);
+  auto alerts = f.store->ListAlerts(opened.tracked_case->id).value();
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0].kind == "new_case");
+  CHECK(alerts[0].route == "team");
+  CHECK(alerts[0].status == "pending");
+  CHECK(alerts[0].dedup_key == fmt::format("post:{}:new_case", post.id));
+  CHECK(alerts[0].created_at == f.clock.Now());
+  CHECK(alerts[0].payload.find(R"("priority":3)") != std::string::npos);
+  // A second post of the same author joins the case: no second alert.
+  auto joined = f.Negative(f.Store("2", "ana"));
+  CHECK_FALSE(joined.opened);
+  CHECK(f.store->ListAlerts(opened.tracked_case->id).value().size() == 1);
+  // A P4 case is below the brand's bar.
+  Assessment routine;
+  routine.label = SentimentLabel::kNegative;
+  routine.priority = 4;
+  auto quiet = f.tracker->OnAssessed(f.Store("3", "ivo"), routine, f.clock.Now()).value();
+  REQUIRE(quiet.opened);
+  CHECK(f.store->ListAlerts(quiet.tracked_case->id).value().empty());
+}
+
+namespace {
+
+// Counts a PipelineTimer's ticks and the posts they judged, and waits (at most 30 s) for a condition on them.
+struct TickLog {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::size_t ticks = 0;
+  std::size_t assessed = 0;
+
+  std::function<void(const PipelineReport&)> Callback() {
+    return [this](const PipelineReport& report) {
+      std::lock_guard lock(mu);
+      ++ticks;
+      assessed += report.assessed;
+      changed.notify_all();
+    };
+  }
+  bool WaitFor(const std::function<bool()>& done) {
+    std::unique_lock lock(mu);
+    return changed.wait_for(lock, std::chrono::seconds(30), done);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("PipelineTimer judges new posts as soon as it is woken, not at its next interval") {
+  Fixture f("{}");
+  Pipeline pipeline(*f.store, PlaceholderJudge);
+  TickLog log;
+  PipelineTimer timer(pipeline, f.clock, hours(1), log.Callback());
+  REQUIRE(log.WaitFor([&] { return log.ticks >= 1; }));  // the first tick, at start
+  f.Store("1", "ana");
+  timer.Wake();
+  REQUIRE(log.WaitFor([&] { return log.assessed >= 1; }));
+  CHECK(f.store->ListUnassessedPosts(std::nullopt, 10).value().empty());
+}
+
+TEST_CASE("PipelineTimer goes on at once while a tick finds a whole batch, until the backlog is judged") {
+  Fixture f("{}");
+  std::vector<Post> posts;
+  for (int i = 0; i < 1200; ++i) {  // more than two batches of 500
+    Post p;
+    p.platform = "x";
+    p.external_id = std::to_string(1000 + i);
+    p.thread_id = p.external_id;
+    p.author = Author{"a" + p.external_id, "@a" + p.external_id, "A", 0};
+    p.text = "kafa";
+    p.created_at = f.clock.Now();
+    posts.push_back(std::move(p));
+  }
+  REQUIRE(f.store->IngestPage(f.source.id, posts, "", f.clock.Now(), std::nullopt).value().inserted == 1200);
+  Pipeline pipeline(*f.store, PlaceholderJudge);
+  TickLog log;
+  PipelineTimer timer(pipeline, f.clock, hours(1), log.Callback());  // never woken, and an hour between ticks
+  REQUIRE(log.WaitFor([&] { return log.assessed >= 1200; }));
+  CHECK(log.ticks == 3);
+  CHECK(f.store->ListUnassessedPosts(std::nullopt, 10).value().empty());
+}
+
+TEST_CASE("The pipeline judges an edited post again although it reads above the posts it has judged") {
+  Fixture f("{}");
+  Pipeline pipeline(*f.store, PlaceholderJudge);
+  auto first = f.Store("1", "ana");
+  f.Store("2", "ivo");
+  REQUIRE(pipeline.Tick(f.clock.Now()).value().assessed == 2);
+  f.Store("3", "eva");
+  CHECK(pipeline.Tick(f.clock.Now()).value().assessed == 1);
+  // An edit that this process's poll reports is judged on the next tick.
+  Post edited = first.post;
+  edited.text = "sporo i hladno";
+  edited.edited_at = f.clock.Now() + minutes(1);
+  auto polled = f.store->IngestPage(f.source.id, std::vector<Post>{edited}, "", f.clock.Now(), std::nullopt).value();
+  REQUIRE(polled.edited == 1);
+  REQUIRE(pipeline.OnPoll(polled, f.clock.Now()));
+  CHECK(pipeline.Tick(f.clock.Now()).value().assessed == 1);
+  CHECK(f.store->ListUnassessedPosts(std::nullopt, 10).value().empty());
+  // One that nobody reported (another process polled) is found when a tick next reads from the start.
+  edited.text = "jos uvijek sporo";
+  edited.edited_at = f.clock.Now() + minutes(2);
+  REQUIRE(f.store->IngestPage(f.source.id, std::vector<Post>{edited}, "", f.clock.Now(), std::nullopt).value().edited == 1);
+  CHECK(pipeline.Tick(f.clock.Now()).value().assessed == 0);
+  f.clock.Advance(minutes(10));
+  CHECK(pipeline.Tick(f.clock.Now()).value().assessed == 1);
+  CHECK(f.store->ListUnassessedPosts(std::nullopt, 10).value().empty());
+}
+
+TEST_CASE("A brand without new_case alerts opens cases without an alert") {
+  Fixture f("{}");
+  auto opened = f.Negative(f.Store("1", "ana"));
+  REQUIRE(opened.opened);
+  CHECK(f.store->ListAlerts(opened.tracked_case->id).value().empty());
 }
 
 TEST_CASE("Waiting on the customer pauses the clock and the customer's next post resumes it") {

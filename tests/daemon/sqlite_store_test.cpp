@@ -208,6 +208,39 @@ TEST_CASE("Brands are added, read, listed by slug, updated and refused when the 
   CHECK(missing.error().message.find("'nope'") != std::string::npos);
 }
 
+TEST_CASE("A store batch commits its writes together; a call that fails inside it undoes only itself") {
+  Fixture f;
+  auto other = OpenAt(f.file);  // another connection to the same file
+  auto batch = f.store->BeginBatch();
+  REQUIRE(batch);
+  f.AddBrandOrFail("acme");
+  Brand duplicate;
+  duplicate.slug = "zrno";
+  auto taken = f.store->AddBrand(duplicate);
+  REQUIRE_FALSE(taken);
+  CHECK(taken.error().code == ErrorCode::kAlreadyExists);
+  f.AddBrandOrFail("bistro");
+  CHECK(f.store->ListBrands().value().size() == 3);
+  CHECK(other->ListBrands().value().size() == 1);  // nothing of the batch before it commits
+  REQUIRE((*batch)->Commit());
+  batch->reset();
+  CHECK(other->ListBrands().value().size() == 3);
+  CHECK(f.store->ListBrands().value().size() == 3);
+}
+
+TEST_CASE("A store batch dropped without Commit undoes every write in it, and the store goes on") {
+  Fixture f;
+  {
+    auto batch = f.store->BeginBatch();
+    REQUIRE(batch);
+    f.AddBrandOrFail("acme");
+    f.AddBrandOrFail("bistro");
+  }
+  CHECK(f.store->ListBrands().value().size() == 1);
+  f.AddBrandOrFail("acme");
+  CHECK(f.store->ListBrands().value().size() == 2);
+}
+
 TEST_CASE("Sources keep their settings and configuration apart from poll state") {
   Fixture f;
   auto read = f.store->GetSource("zrno-x");

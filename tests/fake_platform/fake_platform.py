@@ -42,7 +42,8 @@ Control API (JSON bodies; every other path is a platform endpoint):
                                    unanswered when the client hangs up or 60 s pass): a platform that hangs
                         "times" counts the requests a fault spoils (default 1); a large number spoils all.
   POST /_fake/synthetic {"platform": "x"|"mastodon"|"rss", "path": …, "rate_per_second": 5, "seed": 1,
-                         "start_epoch": (optional), "total": (optional cap)}: GETs of `path` answer with
+                         "start_epoch": (optional), "total": (optional cap), "authors": 500,
+                         "negative": (optional share of complaints)}: GETs of `path` answer with
                         generated posts, rate_per_second of them per second of wall time since start, paged
                         as the platform pages (see synthetic.py)
                                "store_then_stall"  the request is served as usual (a reply is stored, see

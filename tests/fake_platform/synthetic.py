@@ -3,12 +3,15 @@ served in each platform's wire format with its own paging, so that load tests ca
 
 POST /_fake/synthetic {"platform": "x"|"mastodon"|"rss", "path": "/2/tweets/search/recent",
                        "rate_per_second": 50, "seed": 1, "start_epoch": <default now>, "total": <no cap>,
-                       "base_id": <first id>}
+                       "base_id": <first id>, "authors": 500, "negative": <share, e.g. 0.3>}
 
 Item n (0-based) exists from start_epoch + n / rate_per_second on, has id base_id + n, and its text, author
 and language come from random.Random seeded with (seed, n): every run serves the same items. With "total"
 the stream stops after that many items (a start_epoch in the past makes them all available at once, for
-deterministic tests).
+deterministic tests). "authors" is how many different people write (default 500). With "negative", that
+share of the items (chosen by the same seed) is a plain complaint and the rest plain praise, instead of
+random words, so that a load test knows how many posts need an answer; without it the texts are exactly as
+before.
 
 Paging, as the real platforms do it:
   x         newest first; since_id, max_results, next_token (an id: the page holds items older than it)
@@ -22,6 +25,15 @@ from email.utils import formatdate
 
 WORDS_EN = ["delivery", "late", "great", "coffee", "refund", "order", "support", "broken", "love", "waiting"]
 WORDS_SR = ["dostava", "kasni", "odlicno", "kafa", "povrat", "narudzba", "podrska", "pokvareno", "cekam", "hvala"]
+COMPLAINTS_EN = ["my order is three days late and nobody answers, this is unacceptable",
+                 "still waiting for my refund, this is the worst support ever",
+                 "the coffee machine arrived broken and support ignores me, awful"]
+COMPLAINTS_SR = ["narudzba opet kasni a niko ne odgovara, uzasna usluga",
+                 "jos cekam povrat novca, najgora podrska ikad",
+                 "aparat je stigao pokvaren i niko se ne javlja, katastrofa"]
+PRAISE_EN = ["thanks, the delivery was quick and the coffee is great", "love the new cups, great job",
+             "great coffee this morning, thank you"]
+PRAISE_SR = ["hvala, dostava je bila brza i kafa je odlicna", "svaka cast, odlicna kafa", "super usluga, hvala"]
 
 
 def iso(t):
@@ -37,6 +49,12 @@ class Feed:
         self.total = args.get("total")
         default_base = 1900000000000000000 if self.platform == "x" else 110000000000000000
         self.base_id = int(args.get("base_id", default_base))
+        self.authors = int(args.get("authors", 500))
+        self.negative = args.get("negative")
+        if self.authors < 1:
+            raise ValueError("authors must be at least 1")
+        if self.negative is not None and not 0 <= float(self.negative) <= 1:
+            raise ValueError("negative must be a share from 0 to 1")
 
     def available(self, now):
         """How many items exist at `now`."""
@@ -50,7 +68,13 @@ class Feed:
         lang = rnd.choice(["en", "sr", "hr"])
         words = WORDS_EN if lang == "en" else WORDS_SR
         text = " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 12)))
-        author = rnd.randint(1, 500)
+        author = rnd.randint(1, self.authors)
+        if self.negative is not None:
+            complaint = random.Random(self.seed * 1000033 + n).random() < float(self.negative)
+            if lang == "en":
+                text = rnd.choice(COMPLAINTS_EN if complaint else PRAISE_EN)
+            else:
+                text = rnd.choice(COMPLAINTS_SR if complaint else PRAISE_SR)
         return {"n": n, "id": str(self.base_id + n), "text": "@brand " + text, "lang": lang, "author": author,
                 "created": self.start + n / self.rate, "followers": rnd.randint(0, 100000)}
 

@@ -61,11 +61,16 @@ def main():
     try:
         daemon = Daemon(ws)
         api = f"http://127.0.0.1:{daemon.port()}"
-        judged = queued = 0
+        judged = 0
         while judged < POSTS:
             match = daemon.expect(r"(\d+) posts judged, .* (\d+) drafts queued")
             judged += int(match.group(1))
-            queued += int(match.group(2))
+        # Drafting goes on, batch after batch, after the last post is judged: wait for every case's draft.
+        undrafted = lambda: ws.query("SELECT count(*) FROM cases c WHERE NOT EXISTS "  # noqa: E731
+                                     "(SELECT 1 FROM drafts d WHERE d.case_id = c.id)")[0][0]
+        while undrafted() > 0:
+            daemon.expect(r"[1-9]\d* drafts queued")
+        queued = ws.query("SELECT count(*) FROM drafts WHERE status = 'pending'")[0][0]
 
         items, cursor = [], None
         while True:
