@@ -16,44 +16,16 @@
 
 #include <fmt/format.h>
 
+#include "bench/seed_sql.h"
 #include "daemon/sqlite_store.h"
 
 using namespace odziv;
-
-namespace {
-
-void Check(int rc, sqlite3* db, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    std::fprintf(stderr, "api_seed: %s: %s\n", what, sqlite3_errmsg(db));
-    std::exit(1);
-  }
-}
-
-struct Statement {
-  sqlite3* db;
-  sqlite3_stmt* stmt = nullptr;
-  Statement(sqlite3* database, const char* sql) : db(database) {
-    Check(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), db, sql);
-  }
-  ~Statement() { sqlite3_finalize(stmt); }
-  Statement& Int(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt, i, v);
-    return *this;
-  }
-  Statement& Text(int i, const std::string& v) {
-    sqlite3_bind_text(stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  std::int64_t Run(const char* what) {
-    Check(sqlite3_step(stmt), db, what);
-    sqlite3_reset(stmt);
-    return sqlite3_last_insert_rowid(db);
-  }
-};
-
-}  // namespace
+using bench::Check;
+using bench::Exec;
+using bench::Statement;
 
 int main(int argc, char** argv) {
+  bench::tool_name = "api_seed";
   std::string path;
   long cases = 100000, brands = 4;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -66,15 +38,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto started = std::chrono::steady_clock::now();
-  {
-    daemon::SqliteStoreOptions options;
-    options.path = path;
-    auto store = daemon::SqliteStore::Open(options);
-    if (!store) {
-      std::fprintf(stderr, "api_seed: %s\n", Describe(store.error()).c_str());
-      return 1;
-    }
-  }
+  bench::CreateSchema(path);
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db, "opening the database");
   Check(sqlite3_exec(db, "PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; BEGIN", nullptr, nullptr, nullptr), db,

@@ -24,47 +24,16 @@
 
 #include <fmt/format.h>
 
+#include "bench/seed_sql.h"
 #include "daemon/sqlite_store.h"
 
 using namespace odziv;
+using bench::Check;
+using bench::Exec;
+using bench::Statement;
 
 namespace {
 
-void Check(int rc, sqlite3* db, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    std::fprintf(stderr, "storage_scale_seed: %s: %s\n", what, sqlite3_errmsg(db));
-    std::exit(1);
-  }
-}
-
-void Exec(sqlite3* db, const char* sql) { Check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db, sql); }
-
-struct Statement {
-  sqlite3* db;
-  sqlite3_stmt* stmt = nullptr;
-  Statement(sqlite3* database, const char* sql) : db(database) {
-    Check(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), db, sql);
-  }
-  ~Statement() { sqlite3_finalize(stmt); }
-  Statement& Int(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt, i, v);
-    return *this;
-  }
-  Statement& Real(int i, double v) {
-    sqlite3_bind_double(stmt, i, v);
-    return *this;
-  }
-  Statement& Text(int i, std::string_view v) {
-    sqlite3_bind_text(stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  std::int64_t Run(const char* what) {
-    Check(sqlite3_step(stmt), db, what);
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return sqlite3_last_insert_rowid(db);
-  }
-};
 
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 24 * kHourMs;
@@ -98,6 +67,7 @@ struct OpenCase {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::tool_name = "storage_scale_seed";
   std::string path;
   long long posts = 10'000'000;
   long brands = 40, days = 365;
@@ -112,15 +82,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto started = std::chrono::steady_clock::now();
-  {
-    daemon::SqliteStoreOptions options;
-    options.path = path;
-    auto store = daemon::SqliteStore::Open(options);
-    if (!store) {
-      std::fprintf(stderr, "storage_scale_seed: %s\n", Describe(store.error()).c_str());
-      return 1;
-    }
-  }
+  bench::CreateSchema(path);
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db, "opening the database");
   // No journal while seeding (a failed seed is thrown away); odziv's store turns WAL back on when it opens.
@@ -368,7 +330,7 @@ int main(int argc, char** argv) {
   Exec(db, "PRAGMA threads = 2; BEGIN");
   for (const std::string& sql : indexes) Exec(db, sql.c_str());
   Exec(db, "COMMIT; PRAGMA journal_mode = WAL");
-  sqlite3_close(db);
+  sqlite3_close_v2(db);  // closes once the statements above are finalized at the end of main
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("seeded %lld posts over %ld days across %ld brands in %.0f s: %lld cases (%lld unanswered, %lld "
               "drafts pending), %lld posts needing an answer without a case\n",
