@@ -240,6 +240,24 @@ struct OperationsCounts {
   std::map<std::string, std::int64_t> alerts;      // alert outbox rows by status ("sent", "failed" …)
 };
 
+// Writes that may reach the disk a little later. A Store call that writes returns once its transaction is on
+// disk. While a DeferredSync lives on a thread, that thread's writes return once they are committed instead:
+// every reader sees them and they survive the process being killed, but a power loss or kernel crash before
+// the next sync (any write of another thread, or Store::Sync) can take them back. For work that is redone or
+// harmlessly repeated after such a loss (judging posts, drafting, the alert outbox), which then calls Sync
+// once for many writes; and for a caller that syncs before it tells anyone (a poll before its next page is
+// asked for). Nests; create and destroy it on one thread.
+class DeferredSync {
+ public:
+  DeferredSync() noexcept;
+  ~DeferredSync();
+  DeferredSync(const DeferredSync&) = delete;
+  DeferredSync& operator=(const DeferredSync&) = delete;
+
+  // Whether the calling thread holds one.
+  [[nodiscard]] static bool Active() noexcept;
+};
+
 // Many small changes that share one transaction, and so one disk sync: the pipeline judging a batch of
 // posts. While a batch is open, the calls of the thread that opened it run inside it, each still all or
 // nothing (a call that fails leaves the batch as it was before that call), and other threads' calls wait
@@ -257,6 +275,10 @@ class Store {
 
   // Opens a batch (above). Errors: kBusy, kReadOnly.
   [[nodiscard]] virtual Result<std::unique_ptr<StoreBatch>> BeginBatch() = 0;
+
+  // Puts every committed write on disk (see DeferredSync). Callers that arrive while a sync is running share
+  // the next one, which runs without holding the store's lock. Errors: kIo.
+  [[nodiscard]] virtual Status Sync() = 0;
 
   // The schema version this database is at (numbered migrations).
   [[nodiscard]] virtual Result<int> SchemaVersion() = 0;

@@ -198,6 +198,17 @@ Result<bool> AlertDispatcher::HoldBack(const Alert& row, const Brand& brand, int
 }
 
 Result<DispatchReport> AlertDispatcher::DeliverDue() {
+  auto report = [&] {
+    // Each alert's outcome is committed before the next alert is sent, so that a crash of the process
+    // repeats at most the alert being sent; the disk sync is one for the batch (below).
+    DeferredSync deferred;
+    return DeliverDueUnsynced();
+  }();
+  if (auto synced = store_.Sync(); !synced) return Fail(synced.error());
+  return report;
+}
+
+Result<DispatchReport> AlertDispatcher::DeliverDueUnsynced() {
   auto due = store_.ListDueAlerts(clock_.Now(), options_.batch);
   if (!due) return Fail(due.error());
   DispatchReport report;

@@ -62,6 +62,7 @@ class AlertDispatcher {
   [[nodiscard]] Result<DispatchReport> DeliverDue();
 
  private:
+  Result<DispatchReport> DeliverDueUnsynced();
   // Quiet hours and throttling: true when the alert was held back (and its row says so), false to send it.
   Result<bool> HoldBack(const Alert& row, const Brand& brand, int priority, Timestamp now, DispatchReport& report);
   // The title and summary of a "throttled" summary row.

@@ -45,6 +45,16 @@ Status Pipeline::OnPoll(const IngestReport& stored, Timestamp now) {
 
 Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch, bool watch) {
   std::lock_guard lock(mu_);
+  auto report = [&] {
+    DeferredSync deferred;
+    return TickUnsynced(now, batch, watch);
+  }();
+  // One disk sync for the tick's judgements, cases, drafts and alerts, before the alert thread hears of them.
+  if (auto synced = store_.Sync(); !synced) return Fail(synced.error());
+  return report;
+}
+
+Result<PipelineReport> Pipeline::TickUnsynced(Timestamp now, std::size_t batch, bool watch) {
   PipelineReport report;
   if (auto lowest = lowest_changed_.exchange(kNoChange); lowest != kNoChange)
     judged_through_ = std::min(judged_through_, lowest - 1);
@@ -55,8 +65,8 @@ Result<PipelineReport> Pipeline::Tick(Timestamp now, std::size_t batch, bool wat
   auto pending = store_.ListUnassessedPosts(std::nullopt, batch, judged_through_);
   if (!pending) return Fail(pending.error());
   std::optional<std::int64_t> first_failed;
-  // Committed 50 posts at a time: one sync for many posts, while polls and pushes, which wait for the store
-  // as long as a batch is open, still get their turn often.
+  // Committed 50 posts at a time: polls and pushes, which wait for the store as long as a batch is open,
+  // still get their turn often.
   constexpr std::size_t kPostsPerCommit = 50;
   std::unique_ptr<StoreBatch> together;
   std::size_t in_batch = 0;

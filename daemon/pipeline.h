@@ -65,7 +65,8 @@ class Pipeline {
   // Judges every stored post not yet judged (a batch of at most `batch` posts per call), triages it into a
   // case, saves its assessment, then runs the SLA watchdog (when `watch`) and drafting. Cases and assessments
   // are written 50 posts to a transaction (Store::BeginBatch), so a post costs its queries, not a disk sync
-  // of its own. A post whose triage fails (a brand's settings cannot be read) is counted in the report and
+  // of its own; everything a tick writes is committed without a sync (DeferredSync) and synced once at its
+  // end. A post whose triage fails (a brand's settings cannot be read) is counted in the report and
   // tried again next time; the others go on. Fails when the database does (the posts of the transaction
   // that failed are judged again next time). Thread-safe.
   [[nodiscard]] Result<PipelineReport> Tick(Timestamp now, std::size_t batch = 500, bool watch = true);
@@ -73,6 +74,8 @@ class Pipeline {
   CaseTracker& tracker() { return tracker_; }
 
  private:
+  Result<PipelineReport> TickUnsynced(Timestamp now, std::size_t batch, bool watch);
+
   std::mutex mu_;  // one Tick at a time (the watchdog is single-threaded)
   // Ticks read unjudged posts above judged_through_ (every post up to it was judged when a tick last read
   // them), so that a tick costs the posts it judges rather than every post stored. Edits reported to OnPoll

@@ -2,8 +2,10 @@
 
 namespace odziv::daemon {
 
-PollReport PollSource(Store& store, platforms::Connector& connector, const Source& source, const Clock& clock,
-                      std::size_t max_pages, std::optional<Timestamp> next_poll_at) {
+namespace {
+
+PollReport FetchAndStore(Store& store, platforms::Connector& connector, const Source& source, const Clock& clock,
+                         std::size_t max_pages, std::optional<Timestamp> next_poll_at) {
   PollReport report;
   report.cursor_before = source.cursor;
   report.cursor_after = source.cursor;
@@ -39,6 +41,28 @@ PollReport PollSource(Store& store, platforms::Connector& connector, const Sourc
     sum.changed_ids.insert(sum.changed_ids.end(), ingested->changed_ids.begin(), ingested->changed_ids.end());
     report.more = page->more;
     if (!page->more) break;
+  }
+  return report;
+}
+
+}  // namespace
+
+PollReport PollSource(Store& store, platforms::Connector& connector, const Source& source, const Clock& clock,
+                      std::size_t max_pages, std::optional<Timestamp> next_poll_at) {
+  PollReport report;
+  {
+    // The pages are committed without a disk sync each; one sync below, shared with the other polls.
+    DeferredSync deferred;
+    report = FetchAndStore(store, connector, source, clock, max_pages, next_poll_at);
+  }
+  // A poll that stored no post changed only its source's cursor and poll times; a power loss that took those
+  // back would make the next poll ask again for what is stored, which stores nothing twice.
+  const IngestReport& stored = report.stored;
+  if (stored.inserted + stored.edited + stored.deleted + stored.refreshed > 0) {
+    if (auto synced = store.Sync(); !synced) {
+      report.error = synced.error().WithContext("storing the page");
+      report.storing_failed = true;
+    }
   }
   return report;
 }

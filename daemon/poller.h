@@ -24,7 +24,8 @@ struct PollReport {
   bool storing_failed = false;  // the error came from the database (disk full, locked), not from the platform
 };
 
-// Fetches up to `max_pages` pages (following FetchPage::more) and stores each at once. After the last page
+// Fetches up to `max_pages` pages (following FetchPage::more) and stores each at once; the stored posts are
+// synced to disk once, at the end (Store::Sync, shared with concurrent polls). After the last page
 // the source's next poll is `next_poll_at` (nullopt: due now). Never throws; a failure ends the poll and is
 // returned in the report, not recorded (the caller decides what it means for the source's health).
 PollReport PollSource(Store& store, platforms::Connector& connector, const Source& source, const Clock& clock,

@@ -119,9 +119,14 @@ int RunRunCommand(CommandIo& io) {
   Pipeline pipeline(**store, *judge, ConnectorReplyFinder(**store, *http, clock), BrandSettingsDrafting(*http));
   // Webhook pushes, stored in batches (group commit) and handed to the pipeline like a poll's page.
   auto push_log = Logger("webhooks");
+  // The pipeline's timer, once it runs (below): pushed posts are judged at once, as polled ones are. The writer
+  // is stopped before the timer goes.
+  std::atomic<PipelineTimer*> wake_pipeline = nullptr;
   PushWriter push_writer(**store, clock, PushWriterOptions{}, [&](const IngestReport& stored) {
     if (auto done = pipeline.OnPoll(stored, clock.Now()); !done)
       push_log->error("cases after pushes: {}", Describe(done.error()));
+    if (stored.inserted_ids.empty() && stored.changed_ids.empty()) return;
+    if (PipelineTimer* timer = wake_pipeline.load()) timer->Wake();
   });
   if (config->http_enabled) {
     auto router = std::make_shared<HttpRouter>();
@@ -181,6 +186,7 @@ int RunRunCommand(CommandIo& io) {
   PipelineTimer pipeline_timer(pipeline, clock, std::chrono::seconds(5), [&](const PipelineReport& report) {
     if (report.opened > 0 || report.watchdog.escalations > 0 || report.watchdog.reopened > 0) alerts_thread.Wake();
   });
+  wake_pipeline = &pipeline_timer;
   scheduler.on_poll = [&](const Source& source, const PollReport& report) {
     if (auto done = pipeline.OnPoll(report.stored, clock.Now()); !done)
       log->error("cases after polling {}: {}", source.name, Describe(done.error()));

@@ -270,8 +270,9 @@ struct DbCloser {
 // synchronous=FULL. In WAL mode NORMAL already keeps every committed transaction when the process dies
 // (SIGKILL, OOM killer, crash): only a power loss or kernel crash can take back the last commits. FULL
 // closes that too, because the outbox (a delivery or alert recorded as sent) must never be taken back, or
-// a reply could be posted twice. It costs one fsync of the WAL per commit, and odziv commits per page of
-// posts, not per post.
+// a reply could be posted twice. It costs one fsync of the WAL per commit, made with the store's lock held;
+// the busy paths (polls, judging, drafting, alerts) therefore commit at NORMAL under a DeferredSync and sync
+// many commits at once with Store::Sync, which does not hold the lock (SqliteStore::Lock, WalSync).
 Status ConfigureWritable(sqlite3* db) {
   auto stmt = SqliteStatement::Prepare(db, "PRAGMA journal_mode = WAL");
   if (!stmt) return Fail(stmt.error());
@@ -396,7 +397,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     watch = nullptr;
   }
   const Clock* clock = options.clock;
-  return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), watch, clock));
+  std::unique_ptr<WalSync> wal_sync;
+  if (!options.read_only) {
+    // An in-memory database has no file name, and no log to sync.
+    const char* name = sqlite3_db_filename(db.get(), "main");
+    const char* wal = name && *name ? sqlite3_filename_wal(name) : nullptr;
+    if (wal && *wal) wal_sync = std::make_unique<WalSync>(WalSync::LogFile(wal));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), watch, clock, std::move(wal_sync)));
 }
 
 SqliteStore::~SqliteStore() {
@@ -407,7 +415,7 @@ SqliteStore::~SqliteStore() {
 Timestamp SqliteStore::Now() const { return clock_ ? clock_->Now() : SystemNow(); }
 
 Status SqliteStore::CheckIntegrity() {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = SqliteStatement::Prepare(db_, "PRAGMA quick_check");
   if (!stmt) return Fail(stmt.error());
   auto lines = ReadAll<std::string>(*stmt, [](const SqliteStatement& row) { return row.Text(0); });
@@ -419,7 +427,7 @@ Status SqliteStore::CheckIntegrity() {
 }
 
 Result<int> SqliteStore::SchemaVersion() {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return ReadSchemaVersion(db_);
 }
 
@@ -429,20 +437,43 @@ namespace {
 // is a savepoint inside this one (SqliteTransaction::Begin).
 class SqliteBatch final : public StoreBatch {
  public:
-  SqliteBatch(std::unique_lock<std::recursive_mutex> lock, SqliteTransaction transaction)
+  SqliteBatch(SqliteStore::Lock lock, SqliteTransaction transaction)
       : lock_(std::move(lock)), transaction_(std::move(transaction)) {}
 
   Status Commit() override { return transaction_.Commit(); }
 
  private:
-  std::unique_lock<std::recursive_mutex> lock_;  // released after the transaction ends (members go in reverse)
+  SqliteStore::Lock lock_;  // released after the transaction ends (members go in reverse)
   SqliteTransaction transaction_;
 };
 
 }  // namespace
 
+SqliteStore::Lock::Lock(SqliteStore& store) : store_(&store) {
+  store.mu_.lock();
+  if (++store.lock_depth_ > 1) return;
+  // Outermost: no transaction is open, so the mode can change. A failure leaves the mode as it was and the
+  // next call tries again; it cannot happen short of running out of memory.
+  const bool sync = !DeferredSync::Active();
+  if (sync != store.commits_sync_ &&
+      SqliteExec(store.db_, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                 "setting synchronous mode"))
+    store.commits_sync_ = sync;
+}
+
+SqliteStore::Lock::~Lock() {
+  if (!store_) return;
+  --store_->lock_depth_;
+  store_->mu_.unlock();
+}
+
+Status SqliteStore::Sync() {
+  if (!wal_sync_) return {};
+  return wal_sync_->Sync();
+}
+
 Result<std::unique_ptr<StoreBatch>> SqliteStore::BeginBatch() {
-  std::unique_lock lock(mu_);
+  Lock lock(*this);
   auto transaction = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!transaction) return Fail(transaction.error());
   return std::unique_ptr<StoreBatch>(std::make_unique<SqliteBatch>(std::move(lock), std::move(*transaction)));
@@ -452,7 +483,7 @@ Result<std::unique_ptr<StoreBatch>> SqliteStore::BeginBatch() {
 
 Result<Brand> SqliteStore::AddBrand(const Brand& brand) {
   if (auto checked = CheckBrand(brand); !checked) return Fail(checked.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto added = Execute(db_, "INSERT INTO brands (slug, name, timezone, settings, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -467,17 +498,17 @@ Result<Brand> SqliteStore::AddBrand(const Brand& brand) {
 }
 
 Result<Brand> SqliteStore::GetBrand(std::string_view slug) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadBrandBySlug(db_, slug);
 }
 
 Result<Brand> SqliteStore::GetBrandById(std::int64_t id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadBrandById(db_, id);
 }
 
 Result<std::vector<Brand>> SqliteStore::ListBrands() {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, fmt::format("SELECT {} FROM brands ORDER BY slug", kBrandColumns));
   if (!stmt) return Fail(stmt.error());
   return ReadAll<Brand>(*stmt, ReadBrand);
@@ -485,7 +516,7 @@ Result<std::vector<Brand>> SqliteStore::ListBrands() {
 
 Status SqliteStore::UpdateBrand(const Brand& brand) {
   if (auto checked = CheckBrand(brand); !checked) return checked;
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto updated = Execute(db_, "UPDATE brands SET slug = ?, name = ?, timezone = ?, settings = ? WHERE id = ?",
                          brand.slug, brand.name, brand.timezone, brand.settings, brand.id);
   if (!updated) return Fail(Reword(updated.error(), fmt::format("a brand with slug '{}' already exists", brand.slug)));
@@ -494,7 +525,7 @@ Status SqliteStore::UpdateBrand(const Brand& brand) {
 }
 
 Status SqliteStore::RemoveBrand(std::string_view slug, bool cascade) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto brand = LoadBrandBySlug(db_, slug);
@@ -522,7 +553,7 @@ Result<Source> SqliteStore::AddSource(const Source& source) {
   if (auto problem = CheckSourceName(source.name)) return Fail(ErrorCode::kInvalidArgument, *problem);
   auto settings = SettingsToJson(source.settings);
   if (!settings) return Fail(settings.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   if (auto brand = LoadBrandById(db_, source.brand_id); !brand) return Fail(brand.error());
@@ -540,19 +571,19 @@ Result<Source> SqliteStore::AddSource(const Source& source) {
 }
 
 Result<Source> SqliteStore::GetSource(std::string_view name) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, fmt::format("SELECT {} FROM sources WHERE name = ?", kSourceColumns), name);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<Source>(*stmt, ReadSource, fmt::format("no source named '{}'", name));
 }
 
 Result<Source> SqliteStore::GetSourceById(std::int64_t id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadSourceById(db_, id);
 }
 
 Result<std::vector<Source>> SqliteStore::ListSources(std::optional<std::int64_t> brand_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = brand_id ? Query(db_, fmt::format("SELECT {} FROM sources WHERE brand_id = ? ORDER BY name",
                                                 kSourceColumns),
                                *brand_id)
@@ -565,7 +596,7 @@ Status SqliteStore::UpdateSource(const Source& source) {
   if (auto problem = CheckSourceName(source.name)) return Fail(ErrorCode::kInvalidArgument, *problem);
   auto settings = SettingsToJson(source.settings);
   if (!settings) return Fail(settings.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto updated = Execute(db_,
                          "UPDATE sources SET name = ?, platform = ?, settings = ?, poll_interval_s = ?, paused = ? "
                          "WHERE id = ?",
@@ -578,7 +609,7 @@ Status SqliteStore::UpdateSource(const Source& source) {
 }
 
 Status SqliteStore::RemoveSource(std::string_view name) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   // posts.source_id (and deliveries.source_id) become NULL: the posts belong to the brand and stay.
   if (auto removed = Execute(db_, "DELETE FROM sources WHERE name = ?", name); !removed) return removed;
   if (sqlite3_changes(db_) == 0) return Fail(ErrorCode::kNotFound, fmt::format("no source named '{}'", name));
@@ -586,7 +617,7 @@ Status SqliteStore::RemoveSource(std::string_view name) {
 }
 
 Status SqliteStore::ResetSourceHealth(std::int64_t source_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto reset = Execute(db_,
                        "UPDATE sources SET health = 'ok', consecutive_failures = 0, last_error = '', "
                        "next_poll_at = NULL WHERE id = ?",
@@ -607,14 +638,14 @@ Result<StoreGeneration> SqliteStore::DataGeneration() {
     if (!version) return Fail(version.error());
     return StoreGeneration{*version, 0};
   }
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto version = QueryInt(db_, "PRAGMA data_version");
   if (!version) return Fail(version.error());
   return StoreGeneration{*version, static_cast<std::int64_t>(sqlite3_total_changes64(db_))};
 }
 
 Result<std::int64_t> SqliteStore::ConfigGeneration() {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto generation = QueryInt(db_, "SELECT generation FROM config_state WHERE id = 1");
   if (!generation && generation.error().code == ErrorCode::kNotFound) {
     return Fail(ErrorCode::kMalformed, fmt::format("database {} has no config_state row", SqlitePath(db_)));
@@ -627,7 +658,7 @@ Result<std::int64_t> SqliteStore::ConfigGeneration() {
 Result<IngestReport> SqliteStore::IngestPage(std::int64_t source_id, std::span<const Post> posts,
                                              std::string_view next_cursor, Timestamp now,
                                              std::optional<Timestamp> next_poll_at) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   const std::string context = fmt::format("storing a page of source {}", source_id);
   // Everything below happens in this transaction or, on any early return, not at all.
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
@@ -654,7 +685,7 @@ Result<IngestReport> SqliteStore::IngestPage(std::int64_t source_id, std::span<c
 }
 
 Status SqliteStore::RecordPollFailure(std::int64_t source_id, const PollFailure& failure, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto recorded = Execute(db_,
                           "UPDATE sources SET health = ?, consecutive_failures = ?, last_error = ?, last_poll_at = ?, "
                           "next_poll_at = ? WHERE id = ?",
@@ -695,7 +726,7 @@ Result<std::vector<StoredPost>> SqliteStore::ListPosts(const PostFilter& filter)
   sql += " ORDER BY id DESC LIMIT ?";
   params.push_back(static_cast<std::int64_t>(filter.limit));
 
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = SqliteStatement::Prepare(db_, sql);
   if (!stmt) return Fail(stmt.error());
   for (std::size_t i = 0; i < params.size(); ++i) stmt->Bind(static_cast<int>(i + 1), params[i]);
@@ -703,14 +734,14 @@ Result<std::vector<StoredPost>> SqliteStore::ListPosts(const PostFilter& filter)
 }
 
 Result<StoredPost> SqliteStore::GetPost(std::int64_t post_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, fmt::format("SELECT {} FROM posts WHERE id = ?", kPostColumns), post_id);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<StoredPost>(*stmt, ReadPost, fmt::format("no post with id {}", post_id));
 }
 
 Result<std::vector<PostRevision>> SqliteStore::PostHistory(std::int64_t post_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   // One read transaction, so that the post cannot go between the two statements.
   auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
   if (!tx) return Fail(tx.error());
@@ -728,7 +759,7 @@ Result<std::vector<PostRevision>> SqliteStore::PostHistory(std::int64_t post_id)
 }
 
 Result<std::int64_t> SqliteStore::CountPosts(std::optional<std::int64_t> brand_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   if (brand_id) return QueryInt(db_, "SELECT count(*) FROM posts WHERE brand_id = ?", *brand_id);
   return QueryInt(db_, "SELECT count(*) FROM posts");
 }
@@ -921,7 +952,7 @@ Result<User> LoadUser(sqlite3* db, std::string_view where, std::string not_found
 }  // namespace
 
 Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto revision = QueryInt(db_, "SELECT revision FROM posts WHERE id = ?", post_id);
@@ -942,7 +973,7 @@ Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, Ti
 }
 
 Result<Assessment> SqliteStore::GetAssessment(std::int64_t post_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM assessments WHERE post_id = ? ORDER BY id DESC LIMIT 1",
                                 kAssessmentColumns),
@@ -968,14 +999,14 @@ Result<std::vector<StoredPost>> SqliteStore::ListUnassessedPosts(std::optional<s
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(limit));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<StoredPost>(*stmt, ReadPost);
 }
 
 Result<Case> SqliteStore::CreateCase(const Case& c, const CaseChange& change, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   if (auto brand = LoadBrandById(db_, c.brand_id); !brand) return Fail(brand.error());
@@ -1008,7 +1039,7 @@ Result<Case> SqliteStore::CreateCase(const Case& c, const CaseChange& change, Ti
 }
 
 Result<Case> SqliteStore::UpdateCase(const Case& c, const CaseChange& change, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto updated = Execute(
@@ -1047,7 +1078,7 @@ Result<Case> SqliteStore::UpdateCase(const Case& c, const CaseChange& change, Ti
 }
 
 Result<Case> SqliteStore::GetCase(std::int64_t case_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadCase(db_, case_id);
 }
 
@@ -1101,14 +1132,14 @@ Result<std::vector<Case>> SqliteStore::ListCases(const CaseFilter& filter) {
              ? " ORDER BY escalation_percent DESC, sla_due_at IS NULL, sla_due_at, priority, id DESC LIMIT ?"
              : " ORDER BY id DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<Case>(*stmt, ReadCase);
 }
 
 Result<std::vector<StoredPost>> SqliteStore::CasePosts(std::int64_t case_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
   if (!tx) return Fail(tx.error());
   if (auto c = LoadCase(db_, case_id); !c) return Fail(c.error());
@@ -1128,7 +1159,7 @@ Result<std::vector<StoredPost>> SqliteStore::CasePosts(std::int64_t case_id) {
 }
 
 Result<std::vector<Case>> SqliteStore::CasesOfPost(std::int64_t post_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM cases WHERE id IN (SELECT case_id FROM case_posts WHERE post_id = ?) "
                                 "ORDER BY id DESC",
@@ -1139,7 +1170,7 @@ Result<std::vector<Case>> SqliteStore::CasesOfPost(std::int64_t post_id) {
 }
 
 Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(std::string_view subject) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     "SELECT id, at, user_id, actor, brand_id, action, subject, details FROM audit_events "
                     "WHERE subject = ? ORDER BY id",
@@ -1159,7 +1190,7 @@ Alert ReadAlert(const SqliteStatement& row) {
 }  // namespace sqlite_rows
 
 Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> case_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = case_id ? Query(db_, fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY id", kAlertColumns),
                               *case_id)
                       : Query(db_, fmt::format("SELECT {} FROM alerts ORDER BY id", kAlertColumns));
@@ -1168,7 +1199,7 @@ Result<std::vector<Alert>> SqliteStore::ListAlerts(std::optional<std::int64_t> c
 }
 
 Result<std::vector<Alert>> SqliteStore::ListDueAlerts(Timestamp now, std::size_t limit) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM alerts WHERE status = 'pending' AND "
                                 "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
@@ -1183,7 +1214,7 @@ Status SqliteStore::RecordAlertAttempt(std::int64_t alert_id, std::string_view s
                                        Timestamp now) {
   if (status != "sent" && status != "pending" && status != "failed")
     return Fail(ErrorCode::kInvalidArgument, fmt::format("alert status '{}' is not sent, pending or failed", status));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   std::optional<Timestamp> sent_at;
   if (status == "sent") sent_at = now;
   auto recorded = Execute(db_,
@@ -1234,7 +1265,7 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
   static const int kAssessmentAt = ColumnCount(kPostColumns) + 1;
   static const int kCaseAt = kAssessmentAt + ColumnCount(kAssessmentColumns) + 1;
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   std::vector<PostOutcome> out;
@@ -1265,7 +1296,7 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
 
 Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view platform,
                                          std::string_view external_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM posts WHERE brand_id = ? AND platform = ? AND external_id = ?",
                                 kPostColumns),
@@ -1277,7 +1308,7 @@ Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view
 
 Result<std::vector<StoredPost>> SqliteStore::ListThreadPosts(std::int64_t brand_id, std::string_view platform,
                                                              std::string_view thread_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM posts WHERE brand_id = ?1 AND platform = ?2 AND (thread_id = ?3 OR "
                                 "external_id = ?3 OR parent_id = ?3) ORDER BY created_at, id LIMIT 1000",
@@ -1294,7 +1325,7 @@ Result<User> SqliteStore::AddUser(const User& user) {
                                                          user.login));
   }
   if (auto checked = CheckUserLists(user); !checked) return Fail(checked.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto added = Execute(db_,
@@ -1317,17 +1348,17 @@ Result<User> SqliteStore::AddUser(const User& user) {
 }
 
 Result<User> SqliteStore::GetUser(std::string_view login) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadUser(db_, "login = ?", fmt::format("no user with login '{}'", login), login);
 }
 
 Result<User> SqliteStore::GetUserById(std::int64_t id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadUser(db_, "id = ?", fmt::format("no user with id {}", id), id);
 }
 
 Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> brand_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
   if (!tx) return Fail(tx.error());
   auto stmt = brand_id ? Query(db_,
@@ -1345,7 +1376,7 @@ Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> bra
 }
 
 Result<std::vector<AssigneeLoad>> SqliteStore::AssigneeLoads(std::int64_t brand_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     "SELECT users.id, "
                     "(SELECT count(*) FROM cases WHERE cases.assignee_id = users.id AND cases.brand_id = ?1 AND "
@@ -1372,7 +1403,7 @@ constexpr std::string_view kNewestAssessment =
 }  // namespace
 
 Result<SentimentCounts> SqliteStore::CountPostsBySentiment(std::int64_t brand_id, Timestamp from, Timestamp to) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT coalesce(a.label, ''), count(*) FROM posts p LEFT JOIN assessments a ON {} "
                                 "WHERE p.brand_id = ? AND p.created_at >= ? AND p.created_at < ? "
@@ -1409,7 +1440,7 @@ Result<std::vector<PostOutcome>> SqliteStore::WorstPosts(std::int64_t brand_id, 
     assessment_columns += fmt::format(", a.{}", rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
   }
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {}{} FROM posts p JOIN assessments a ON {} "
                                 "WHERE p.brand_id = ? AND p.created_at >= ? AND p.created_at < ? "
@@ -1428,7 +1459,7 @@ Result<std::vector<PostOutcome>> SqliteStore::WorstPosts(std::int64_t brand_id, 
 }
 
 Result<CaseCounts> SqliteStore::CountUnansweredCases(std::int64_t brand_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     "SELECT count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
                     "WHERE brand_id = ? AND status IN ('open', 'awaiting_approval', 'replied')",
@@ -1440,7 +1471,7 @@ Result<CaseCounts> SqliteStore::CountUnansweredCases(std::int64_t brand_id, Time
 
 Result<bool> SqliteStore::EnqueueAlert(const Alert& alert, std::optional<Timestamp> not_before, Timestamp now) {
   if (alert.dedup_key.empty()) return Fail(ErrorCode::kInvalidArgument, "an alert needs a dedup key");
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto written = Execute(db_,
                          "INSERT OR IGNORE INTO alerts (brand_id, case_id, route, kind, dedup_key, payload, status, "
                          "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -1451,7 +1482,7 @@ Result<bool> SqliteStore::EnqueueAlert(const Alert& alert, std::optional<Timesta
 }
 
 Result<std::int64_t> SqliteStore::CountSentAlerts(std::int64_t brand_id, std::string_view route, Timestamp since) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return QueryInt(db_,
                   "SELECT count(*) FROM alerts WHERE brand_id = ? AND route = ? AND status = 'sent' AND sent_at >= ?",
                   brand_id, route, since);
@@ -1461,7 +1492,7 @@ Status SqliteStore::HoldAlert(std::int64_t alert_id, std::string_view status, st
                               std::string_view note) {
   if (status != "pending" && status != "suppressed")
     return Fail(ErrorCode::kInvalidArgument, fmt::format("alert status '{}' is not pending or suppressed", status));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto held = Execute(db_, "UPDATE alerts SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", status,
                       until, note, alert_id);
   if (!held) return held;
@@ -1471,7 +1502,7 @@ Status SqliteStore::HoldAlert(std::int64_t alert_id, std::string_view status, st
 
 Result<std::vector<Alert>> SqliteStore::ListBrandAlerts(std::int64_t brand_id, std::string_view status,
                                                         Timestamp from, Timestamp to, std::size_t limit) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM alerts WHERE brand_id = ? AND created_at >= ? AND created_at < ? "
                                 "AND status = ? ORDER BY created_at, id LIMIT ?",
@@ -1482,7 +1513,7 @@ Result<std::vector<Alert>> SqliteStore::ListBrandAlerts(std::int64_t brand_id, s
 }
 
 Result<std::optional<Alert>> SqliteStore::LatestAlert(std::int64_t brand_id, std::string_view kind) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM alerts WHERE brand_id = ? AND kind = ? "
                                 "ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -1496,7 +1527,7 @@ Result<std::optional<Alert>> SqliteStore::LatestAlert(std::int64_t brand_id, std
 }
 
 Result<std::vector<IngestReport>> SqliteStore::IngestPushed(std::span<const PushedPosts> pushes, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   const std::string context = fmt::format("storing {} pushed deliveries", pushes.size());
   // The whole batch is one transaction: one fsync for many pushes is what makes bursts affordable.
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);

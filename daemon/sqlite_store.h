@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/store.h"
+#include "daemon/wal_sync.h"
 
 struct sqlite3;
 
@@ -53,6 +55,7 @@ class SqliteStore final : public Store {
 
   [[nodiscard]] Result<int> SchemaVersion() override;
   [[nodiscard]] Result<std::unique_ptr<StoreBatch>> BeginBatch() override;
+  [[nodiscard]] Status Sync() override;
 
   [[nodiscard]] Result<Brand> AddBrand(const Brand& brand) override;
   [[nodiscard]] Result<Brand> GetBrand(std::string_view slug) override;
@@ -184,20 +187,40 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<OperationsCounts> CountOperations(Timestamp now) override;
   [[nodiscard]] Status CheckWritable() override;
 
+  // Holds the store's mutex for one call (or a batch). The outermost Lock of the thread sets the connection's
+  // synchronous mode for what it commits: FULL, so that each commit syncs, or under a DeferredSync NORMAL,
+  // so that it does not and Sync() later syncs many commits at once.
+  class Lock {
+   public:
+    explicit Lock(SqliteStore& store);
+    ~Lock();
+    Lock(Lock&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+    Lock& operator=(Lock&&) = delete;
+
+   private:
+    SqliteStore* store_;  // null once moved from
+  };
+
  private:
-  SqliteStore(sqlite3* db, sqlite3* watch, const Clock* clock) : db_(db), watch_(watch), clock_(clock) {}
+  SqliteStore(sqlite3* db, sqlite3* watch, const Clock* clock, std::unique_ptr<WalSync> wal_sync)
+      : db_(db), watch_(watch), clock_(clock), wal_sync_(std::move(wal_sync)) {}
 
   Timestamp Now() const;
 
   // Recursive so that a batch (BeginBatch) holds it while its thread's calls take it again.
   std::recursive_mutex mu_;
-  sqlite3* const db_;  // guarded by mu_
+  sqlite3* const db_;       // guarded by mu_
+  int lock_depth_ = 0;      // guarded by mu_: Locks the holding thread has open
+  bool commits_sync_ = true;  // guarded by mu_: db_ is at synchronous=FULL (else NORMAL)
   // A second, read-only connection that only asks whether anything was committed (DataGeneration), so that
   // the HTTP threads' cache checks never wait for db_ while a long read or write holds it. Null when it could
   // not be opened; DataGeneration then asks db_.
   std::mutex watch_mu_;
   sqlite3* const watch_;  // guarded by watch_mu_
   const Clock* const clock_;
+  const std::unique_ptr<WalSync> wal_sync_;  // null when the database has no write-ahead log file (in memory)
 };
 
 }  // namespace odziv::daemon

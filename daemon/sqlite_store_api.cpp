@@ -93,7 +93,7 @@ Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& 
   std::vector<SqlValue> params;
   const std::string sql =
       NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<StoredPost>(*stmt, ReadPost);
@@ -141,7 +141,7 @@ Result<std::vector<Case>> SqliteStore::ListCasePage(const CasePageFilter& filter
     }
     sql = NewestFirst("cases", kCaseColumns, filter.brand_ids, where, where_params, filter.limit, params);
   }
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<Case>(*stmt, ReadCase);
@@ -162,7 +162,7 @@ Result<std::vector<Alert>> SqliteStore::ListAlertPage(const AlertPageFilter& fil
   std::vector<SqlValue> params;
   const std::string sql =
       NewestFirst("alerts", kAlertColumns, filter.brand_ids, where, where_params, filter.limit, params);
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<Alert>(*stmt, ReadAlert);
@@ -177,7 +177,7 @@ Result<std::map<std::int64_t, Assessment>> SqliteStore::LatestAssessments(std::s
   std::string sql = fmt::format(
       "SELECT post_id, {} FROM assessments WHERE id IN (SELECT max(id) FROM assessments WHERE 1{} GROUP BY post_id)",
       kAssessmentColumns, InIds("post_id", post_ids, params));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   for (;;) {
@@ -199,7 +199,7 @@ Result<std::map<std::int64_t, CaseCounts>> SqliteStore::CountCasesByBrand(std::s
       "SELECT brand_id, count(*), coalesce(sum(paused_at IS NULL AND sla_due_at < ?), 0) FROM cases "
       "WHERE status IN ('open', 'awaiting_approval', 'replied')" +
       InIds("brand_id", brand_ids, params) + " GROUP BY brand_id";
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   for (;;) {
@@ -211,7 +211,7 @@ Result<std::map<std::int64_t, CaseCounts>> SqliteStore::CountCasesByBrand(std::s
 }
 
 Result<std::map<std::int64_t, std::int64_t>> SqliteStore::CountPostsBySource(std::int64_t brand_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     "SELECT source_id, count(*) FROM posts WHERE brand_id = ? AND source_id IS NOT NULL "
                     "GROUP BY source_id",
@@ -234,7 +234,7 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAuditEventsOf(std::span<const s
       "SELECT id, at, user_id, actor, brand_id, action, subject, details FROM audit_events "
       "WHERE subject IN ({}) ORDER BY id",
       Placeholders(subjects.size()));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<AuditEvent>(*stmt, [](const SqliteStatement& row) {
@@ -251,7 +251,7 @@ Result<std::int64_t> SqliteStore::LatestAuditEventId(std::span<const std::int64_
   // from reading every event of the brands through their index instead.)
   std::string sql = "SELECT id FROM audit_events WHERE id > ?" + InIds("+brand_id", brand_ids, params) +
                     " ORDER BY id DESC LIMIT 1";
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   auto row = stmt->Step();

@@ -102,7 +102,7 @@ Status RequireUser(sqlite3* db, std::int64_t user_id) {
 }  // namespace
 
 Result<std::string> SqliteStore::GetPasswordHash(std::int64_t user_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, "SELECT password_hash FROM users WHERE id = ?", user_id);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<std::string>(
@@ -111,7 +111,7 @@ Result<std::string> SqliteStore::GetPasswordHash(std::int64_t user_id) {
 
 Status SqliteStore::SetPasswordHash(std::int64_t user_id, std::string_view hash, bool revoke_sessions,
                                     std::optional<std::int64_t> keep_session_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto set =
@@ -130,7 +130,7 @@ Status SqliteStore::SetPasswordHash(std::int64_t user_id, std::string_view hash,
 
 Result<User> SqliteStore::UpdateUser(const User& user) {
   if (auto checked = CheckUserLists(user); !checked) return Fail(checked.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto updated = Execute(db_,
@@ -158,7 +158,7 @@ Result<User> SqliteStore::UpdateUser(const User& user) {
 }
 
 Status SqliteStore::RemoveUser(std::int64_t user_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto disabled = Execute(db_, "UPDATE users SET disabled = 1, is_admin = 0, password_hash = '' WHERE id = ?", user_id);
@@ -175,7 +175,7 @@ Status SqliteStore::RemoveUser(std::int64_t user_id, Timestamp now) {
 }
 
 Status SqliteStore::RecordAuditEvent(const AuditEvent& event) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return Execute(db_,
                  "INSERT INTO audit_events (at, user_id, actor, brand_id, action, subject, details) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -184,7 +184,7 @@ Status SqliteStore::RecordAuditEvent(const AuditEvent& event) {
 }
 
 Result<Session> SqliteStore::CreateSession(const Session& session, std::string_view token_hash) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   if (auto user = RequireUser(db_, session.user_id); !user) return Fail(user.error());
@@ -208,30 +208,30 @@ Result<Session> SqliteStore::CreateSession(const Session& session, std::string_v
 }
 
 Result<Session> SqliteStore::FindSession(std::string_view token_hash) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, fmt::format("SELECT {} FROM sessions WHERE token_hash = ?", kSessionColumns), token_hash);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<Session>(*stmt, ReadSession, "no such session");
 }
 
 Status SqliteStore::TouchSession(std::int64_t session_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return Execute(db_, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2 AND last_seen_at <= ?1 - ?3", now,
                  session_id, kTouchIntervalMs);
 }
 
 Status SqliteStore::RevokeSession(std::int64_t session_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return Execute(db_, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, session_id);
 }
 
 Status SqliteStore::RevokeUserSessions(std::int64_t user_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return Execute(db_, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", now, user_id);
 }
 
 Result<ApiToken> SqliteStore::CreateApiToken(const ApiToken& token, std::string_view token_hash) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   if (auto user = RequireUser(db_, token.user_id); !user) return Fail(user.error());
@@ -248,7 +248,7 @@ Result<ApiToken> SqliteStore::CreateApiToken(const ApiToken& token, std::string_
 }
 
 Result<std::vector<ApiToken>> SqliteStore::ListApiTokens(std::int64_t user_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(
       db_, fmt::format("SELECT {} FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", kTokenColumns),
       user_id);
@@ -257,14 +257,14 @@ Result<std::vector<ApiToken>> SqliteStore::ListApiTokens(std::int64_t user_id) {
 }
 
 Result<ApiToken> SqliteStore::FindApiToken(std::string_view token_hash) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_, fmt::format("SELECT {} FROM api_tokens WHERE token_hash = ?", kTokenColumns), token_hash);
   if (!stmt) return Fail(stmt.error());
   return ReadOne<ApiToken>(*stmt, ReadToken, "no such API token");
 }
 
 Status SqliteStore::TouchApiToken(std::int64_t token_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return Execute(db_,
                  "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2 AND "
                  "(last_used_at IS NULL OR last_used_at <= ?1 - ?3)",
@@ -272,7 +272,7 @@ Status SqliteStore::TouchApiToken(std::int64_t token_id, Timestamp now) {
 }
 
 Status SqliteStore::RevokeApiToken(std::int64_t user_id, std::int64_t token_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto revoked =
       Execute(db_, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", now,
               token_id, user_id);

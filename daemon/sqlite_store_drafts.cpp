@@ -206,7 +206,7 @@ Result<StoredDraft> ReadDraft(const SqliteStatement& row) {
 
 Result<StoredDraft> SqliteStore::AddDraft(const StoredDraft& draft, const DraftChange& change, Timestamp now) {
   if (auto checked = CheckDraftText(draft); !checked) return Fail(checked.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto c = LoadCase(db_, draft.case_id);
@@ -245,7 +245,7 @@ Result<StoredDraft> SqliteStore::AddDraft(const StoredDraft& draft, const DraftC
 }
 
 Result<StoredDraft> SqliteStore::GetDraft(std::int64_t draft_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadDraft(db_, draft_id);
 }
 
@@ -288,7 +288,7 @@ Result<std::vector<StoredDraft>> SqliteStore::ListDrafts(const DraftFilter& filt
              : " ORDER BY d.id DESC";
   sql += " LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<StoredDraft>(*stmt, ReadDraft);
@@ -296,7 +296,7 @@ Result<std::vector<StoredDraft>> SqliteStore::ListDrafts(const DraftFilter& filt
 
 Result<StoredDraft> SqliteStore::UpdateDraft(const StoredDraft& d, const DraftChange& change, Timestamp now) {
   if (auto checked = CheckDraftText(d); !checked) return Fail(checked.error());
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto updated = Execute(db_,
@@ -329,7 +329,7 @@ Result<StoredDraft> SqliteStore::UpdateDraft(const StoredDraft& d, const DraftCh
 
 Result<std::vector<Case>> SqliteStore::ListCasesNeedingDraft(std::size_t limit) {
   limit = std::min(limit, kMaxListLimit);
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(
       db_,
       fmt::format("SELECT {} FROM cases WHERE status = 'open' AND NOT EXISTS (SELECT 1 FROM drafts d WHERE "
@@ -343,7 +343,7 @@ Result<std::vector<Case>> SqliteStore::ListCasesNeedingDraft(std::size_t limit) 
 }
 
 Result<Delivery> SqliteStore::GetDelivery(std::int64_t delivery_id) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   return LoadDelivery(db_, delivery_id);
 }
 
@@ -360,14 +360,14 @@ Result<std::vector<Delivery>> SqliteStore::ListDeliveries(std::optional<std::int
     params.emplace_back(*case_id);
   }
   sql += " ORDER BY v.id";
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<Delivery>(*stmt, ReadDelivery);
 }
 
 Result<std::vector<Delivery>> SqliteStore::ListDueDeliveries(Timestamp now, std::size_t limit) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = Query(db_,
                     fmt::format("SELECT {} FROM {} WHERE v.status = 'sending' OR (v.status = 'pending' AND "
                                 "(v.next_attempt_at IS NULL OR v.next_attempt_at <= ?)) ORDER BY v.id LIMIT ?",
@@ -378,7 +378,7 @@ Result<std::vector<Delivery>> SqliteStore::ListDueDeliveries(Timestamp now, std:
 }
 
 Result<Delivery> SqliteStore::ClaimDelivery(std::int64_t delivery_id, Timestamp now) {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto claimed = Execute(db_,
@@ -401,7 +401,7 @@ Status SqliteStore::RecordDeliveryOutcome(std::int64_t delivery_id, const Delive
     return Fail(ErrorCode::kInvalidArgument, "a delivery's outcome is sent, pending, failed or returned");
   if (outcome.status == DeliveryStatus::kSent && outcome.reply_external_id.empty())
     return Fail(ErrorCode::kInvalidArgument, "a sent delivery needs the platform's id of the reply");
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
   auto delivery = LoadDelivery(db_, delivery_id);

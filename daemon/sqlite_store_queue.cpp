@@ -76,7 +76,7 @@ Result<QueuePage> SqliteStore::ListQueue(const QueueFilter& filter) {
   static const int kBrandAt = kPostAt + ColumnCount(kPostColumns);
   static const int kAssessmentAt = kBrandAt + 3;
 
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   page.rows.reserve(std::min<std::size_t>(filter.limit, 512));
@@ -123,7 +123,7 @@ namespace odziv::daemon {
 Result<std::vector<std::string>> SqliteStore::QueuePlan(const QueueFilter& filter) {
   std::vector<SqlValue> params;
   const std::string sql = "EXPLAIN QUERY PLAN " + QueuePageSql(filter, params);
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   return ReadAll<std::string>(*stmt, [](const SqliteStatement& row) { return row.Text(3); });

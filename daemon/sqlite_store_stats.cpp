@@ -70,7 +70,7 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
     return i >= 0 && static_cast<std::size_t>(i) < n ? &out.buckets[static_cast<std::size_t>(i)] : nullptr;
   };
 
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   // One read transaction: every figure is of the same moment.
   auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
   if (!tx) return Fail(tx.error());
@@ -183,7 +183,7 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
 
 Result<OperationsCounts> SqliteStore::CountOperations(Timestamp now) {
   OperationsCounts out;
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/false);
   if (!tx) return Fail(tx.error());
   auto open = Query(db_,
@@ -216,7 +216,7 @@ Result<OperationsCounts> SqliteStore::CountOperations(Timestamp now) {
 }
 
 Status SqliteStore::CheckWritable() {
-  std::lock_guard lock(mu_);
+  Lock lock(*this);
   if (sqlite3_db_readonly(db_, "main") == 1)
     return Fail(ErrorCode::kReadOnly, fmt::format("database {} is open read-only", SqlitePath(db_)));
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);

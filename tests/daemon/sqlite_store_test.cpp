@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_store.h"
+#include "tests/daemon/statement_log.h"
 
 using namespace odziv;
 using namespace odziv::daemon;
@@ -746,4 +748,66 @@ TEST_CASE("One store is safe to use from several threads at once") {
   for (auto& thread : threads) thread.join();
   CHECK(failures == 0);
   CHECK(f.store->CountPosts(f.brand.id).value() == 200);
+}
+
+TEST_CASE("A store write syncs as it commits, and under a DeferredSync commits without a sync until Sync") {
+  Fixture f;
+  testing::StatementLog log;
+  auto store = OpenAt(f.file);   // a connection the log sees
+  SqliteStore* other = f.store.get();  // one it does not
+  auto add = [&](const std::string& slug) {
+    Brand brand;
+    brand.slug = slug;
+    brand.name = slug;
+    REQUIRE(store->AddBrand(brand));
+  };
+  auto pragmas = [&] {
+    std::vector<std::string> found;
+    for (const std::string& sql : log.Take())
+      if (sql.starts_with("PRAGMA synchronous")) found.push_back(sql);
+    return found;
+  };
+  pragmas();
+
+  add("acme");  // FULL from the start: nothing to switch
+  CHECK(pragmas().empty());
+  {
+    DeferredSync deferred;
+    CHECK(DeferredSync::Active());
+    add("bistro");
+    add("kafa");
+    CHECK(pragmas() == std::vector<std::string>{"PRAGMA synchronous = NORMAL"});
+    // Committed: another connection sees it before any sync.
+    CHECK(other->GetBrand("kafa"));
+  }
+  CHECK_FALSE(DeferredSync::Active());
+  REQUIRE(store->Sync());
+  add("mlin");
+  CHECK(pragmas() == std::vector<std::string>{"PRAGMA synchronous = FULL"});
+  CHECK(other->ListBrands().value().size() == 5);
+}
+
+TEST_CASE("A store batch opened under a DeferredSync commits without a sync; later writes sync again") {
+  Fixture f;
+  testing::StatementLog log;
+  auto store = OpenAt(f.file);
+  log.Take();
+  {
+    DeferredSync deferred;
+    auto batch = store->BeginBatch();
+    REQUIRE(batch);
+    Brand brand;
+    brand.slug = "acme";
+    REQUIRE(store->AddBrand(brand));
+    REQUIRE((*batch)->Commit());
+  }
+  std::vector<std::string> statements = log.Take();
+  REQUIRE_FALSE(statements.empty());
+  CHECK(statements.front() == "PRAGMA synchronous = NORMAL");
+  CHECK(std::count(statements.begin(), statements.end(), "PRAGMA synchronous = NORMAL") == 1);
+  REQUIRE(store->Sync());
+  CHECK(store->ListBrands().value().size() == 2);
+  statements = log.Take();
+  REQUIRE_FALSE(statements.empty());
+  CHECK(statements.front() == "PRAGMA synchronous = FULL");
 }
