@@ -64,6 +64,9 @@ struct IngestReport {
   std::size_t unchanged = 0;
   std::vector<std::int64_t> inserted_ids;  // in input order
   std::vector<std::int64_t> changed_ids;   // edited or deleted, in input order
+  // Of inserted_ids, the brand's own posts and posts already deleted when first stored: the case tracker
+  // looks at these at once (a brand's reply answers a case), the rest wait for judging.
+  std::vector<std::int64_t> inserted_brand_or_deleted_ids;
 };
 
 // Posts one source pushed to odziv (a webhook delivery), to be stored without touching its poll state.

@@ -3,8 +3,10 @@
 #include <cpprest/json.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "daemon/approval_rules.h"
 #include "daemon/brand_drafter.h"
@@ -77,9 +79,41 @@ Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t ba
   DraftingReport report;
   std::map<std::int64_t, Result<BrandDrafting>> drafting;  // per brand, made once per round
   std::map<std::int64_t, Result<ApprovalRules>> rules;
-  auto fail = [&report](const Case& c, const Error& error) {
+  auto fail = [&report](std::int64_t case_id, const Error& error) {
     ++report.failed;
-    report.last_error = fmt::format("case {}: {}", c.id, Describe(error));
+    report.last_error = fmt::format("case {}: {}", case_id, Describe(error));
+  };
+  // Drafts are written up to 50 to a transaction (Store::BeginBatch), and at least every second: the batch
+  // is opened only to write drafts already made, so a drafter waiting on the network (a language model)
+  // never holds the store.
+  struct Made {
+    StoredDraft draft;
+    DraftChange change;
+  };
+  std::vector<Made> made_drafts;
+  std::optional<std::chrono::steady_clock::time_point> first_made;
+  auto write = [&]() -> Status {
+    if (made_drafts.empty()) return {};
+    auto together = store_.BeginBatch();
+    if (!together) return Fail(together.error());
+    std::size_t drafted = 0;
+    std::size_t auto_sent = 0;
+    for (const Made& m : made_drafts) {
+      auto added = store_.AddDraft(m.draft, m.change, now);
+      if (!added) {
+        if (added.error().code == ErrorCode::kBusy || added.error().code == ErrorCode::kReadOnly)
+          return Fail(added.error());
+        fail(m.draft.case_id, added.error());
+        continue;
+      }
+      ++(m.change.deliver ? auto_sent : drafted);
+    }
+    if (auto committed = (*together)->Commit(); !committed) return Fail(committed.error());
+    report.drafted += drafted;
+    report.auto_sent += auto_sent;
+    made_drafts.clear();
+    first_made.reset();
+    return {};
   };
   for (const Case& c : *cases) {
     auto brand = store_.GetBrandById(c.brand_id);
@@ -87,13 +121,13 @@ Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t ba
     auto made = drafting.find(c.brand_id);
     if (made == drafting.end()) made = drafting.emplace(c.brand_id, factory_(*brand)).first;
     if (!made->second) {
-      fail(c, made->second.error());
+      fail(c.id, made->second.error());
       continue;
     }
     auto brand_rules = rules.find(c.brand_id);
     if (brand_rules == rules.end()) brand_rules = rules.emplace(c.brand_id, LoadApprovalRules(*brand)).first;
     if (!brand_rules->second) {
-      fail(c, brand_rules->second.error());
+      fail(c.id, brand_rules->second.error());
       continue;
     }
 
@@ -128,7 +162,7 @@ Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t ba
 
     auto draft = made->second->drafter->Write(request);
     if (!draft) {
-      fail(c, draft.error());
+      fail(c.id, draft.error());
       continue;
     }
     StoredDraft stored;
@@ -147,15 +181,13 @@ Result<DraftingReport> DraftingStage::DraftPending(Timestamp now, std::size_t ba
     details["approvals_required"] = value::number(stored.approvals_required);
     DraftChange change{"daemon", std::nullopt, auto_send ? "draft.auto_approve" : "draft.create",
                        details.serialize(), auto_send, CaseState::kAwaitingApproval};
-    auto added = store_.AddDraft(stored, change, now);
-    if (!added) {
-      if (added.error().code == ErrorCode::kBusy || added.error().code == ErrorCode::kReadOnly)
-        return Fail(added.error());
-      fail(c, added.error());
-      continue;
+    made_drafts.push_back(Made{std::move(stored), std::move(change)});
+    if (!first_made) first_made = std::chrono::steady_clock::now();
+    if (made_drafts.size() >= 50 || std::chrono::steady_clock::now() - *first_made >= std::chrono::seconds(1)) {
+      if (auto written = write(); !written) return Fail(written.error());
     }
-    ++(auto_send ? report.auto_sent : report.drafted);
   }
+  if (auto written = write(); !written) return Fail(written.error());
   return report;
 }
 

@@ -43,7 +43,8 @@ class DraftingStage {
   DraftingStage(Store& store, DrafterFactory factory) : store_(store), factory_(std::move(factory)) {}
 
   // Drafts for at most `batch` cases, most urgent first. A case whose brand's drafter or rules fail is
-  // counted and left for the next round; the others go on. Fails when the database does.
+  // counted and left for the next round; the others go on. Drafts are written up to 50 to a transaction, each
+  // all or nothing on its own. Fails when the database does (drafts made but not written are made again).
   [[nodiscard]] Result<DraftingReport> DraftPending(Timestamp now, std::size_t batch = 100);
 
  private:

@@ -419,6 +419,12 @@ CREATE INDEX cases_by_brand ON cases (brand_id, id);
 CREATE INDEX cases_by_brand_state ON cases (brand_id, status, id);
 )sql";
 
+// A thread's posts by their parent too, so that reading a thread (when a case opens, when it is drafted) looks
+// up three indexes instead of walking every post of the brand.
+constexpr std::string_view kSchema8 = R"sql(
+CREATE INDEX posts_by_parent ON posts (brand_id, platform, parent_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -432,6 +438,7 @@ constexpr std::array kMigrations = {
     Migration{5, "the approval queue's order, kept by triggers; case indexes for dashboard statistics", kSchema5},
     Migration{6, "cases by status in id order, for the SLA watchdog's walk", kSchema6},
     Migration{7, "cases by brand (and state) in id order, for the API's case lists", kSchema7},
+    Migration{8, "posts by parent, for reading a thread", kSchema8},
 };
 
 }  // namespace

@@ -32,8 +32,9 @@ Status Pipeline::OnPoll(const IngestReport& stored, Timestamp now) {
     while (id < lowest && !lowest_changed_.compare_exchange_weak(lowest, id)) {
     }
   }
+  // New posts of others are judged on the next Tick; only the brand's own (and deleted ones) matter now.
   std::vector<std::int64_t> ids = stored.changed_ids;
-  for (std::int64_t id : stored.inserted_ids) ids.push_back(id);
+  for (std::int64_t id : stored.inserted_brand_or_deleted_ids) ids.push_back(id);
   for (std::int64_t id : ids) {
     auto post = store_.GetPost(id);
     if (!post) return Fail(post.error());

@@ -38,6 +38,9 @@ PollReport FetchAndStore(Store& store, platforms::Connector& connector, const So
     sum.refreshed += ingested->refreshed;
     sum.unchanged += ingested->unchanged;
     sum.inserted_ids.insert(sum.inserted_ids.end(), ingested->inserted_ids.begin(), ingested->inserted_ids.end());
+    sum.inserted_brand_or_deleted_ids.insert(sum.inserted_brand_or_deleted_ids.end(),
+                                             ingested->inserted_brand_or_deleted_ids.begin(),
+                                             ingested->inserted_brand_or_deleted_ids.end());
     sum.changed_ids.insert(sum.changed_ids.end(), ingested->changed_ids.begin(), ingested->changed_ids.end());
     report.more = page->more;
     if (!page->more) break;

@@ -65,6 +65,9 @@ void PushWriter::StoreBatch(std::vector<Pending>& batch) {
     total.refreshed += r.refreshed;
     total.unchanged += r.unchanged;
     total.inserted_ids.insert(total.inserted_ids.end(), r.inserted_ids.begin(), r.inserted_ids.end());
+    total.inserted_brand_or_deleted_ids.insert(total.inserted_brand_or_deleted_ids.end(),
+                                               r.inserted_brand_or_deleted_ids.begin(),
+                                               r.inserted_brand_or_deleted_ids.end());
     total.changed_ids.insert(total.changed_ids.end(), r.changed_ids.begin(), r.changed_ids.end());
   };
   if (stored) {

@@ -4,6 +4,11 @@
 
 #include <climits>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace odziv::daemon {
 
@@ -66,19 +71,100 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   }
 }
 
+// Idle statements of one connection by their SQL text.
+struct SqliteStatementCache {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  static constexpr std::size_t kMaxIdle = 256;
+
+  std::mutex mu;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, Hash, std::equal_to<>> idle;  // guarded by mu
+  std::size_t idle_count = 0;                                                              // guarded by mu
+  bool detached = false;                                                                   // guarded by mu
+};
+
+namespace {
+
+std::mutex caches_mu;
+std::unordered_map<sqlite3*, std::shared_ptr<SqliteStatementCache>>& Caches() {  // guarded by caches_mu
+  static std::unordered_map<sqlite3*, std::shared_ptr<SqliteStatementCache>> caches;
+  return caches;
+}
+
+std::shared_ptr<SqliteStatementCache> CacheOf(sqlite3* db) {
+  std::lock_guard lock(caches_mu);
+  auto found = Caches().find(db);
+  return found == Caches().end() ? nullptr : found->second;
+}
+
+}  // namespace
+
+void AttachStatementCache(sqlite3* db) {
+  std::lock_guard lock(caches_mu);
+  Caches()[db] = std::make_shared<SqliteStatementCache>();
+}
+
+void DetachStatementCache(sqlite3* db) {
+  std::shared_ptr<SqliteStatementCache> cache;
+  {
+    std::lock_guard lock(caches_mu);
+    auto found = Caches().find(db);
+    if (found == Caches().end()) return;
+    cache = std::move(found->second);
+    Caches().erase(found);
+  }
+  std::lock_guard lock(cache->mu);
+  for (auto& [sql, statements] : cache->idle)
+    for (sqlite3_stmt* stmt : statements) sqlite3_finalize(stmt);
+  cache->idle.clear();
+  cache->idle_count = 0;
+  cache->detached = true;
+}
+
 Result<SqliteStatement> SqliteStatement::Prepare(sqlite3* db, std::string_view sql) {
+  std::shared_ptr<SqliteStatementCache> cache = CacheOf(db);
+  if (cache) {
+    std::lock_guard lock(cache->mu);
+    if (auto found = cache->idle.find(sql); found != cache->idle.end() && !found->second.empty()) {
+      sqlite3_stmt* stmt = found->second.back();
+      found->second.pop_back();
+      --cache->idle_count;
+      return SqliteStatement(db, stmt, std::move(cache));
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), cache ? SQLITE_PREPARE_PERSISTENT : 0,
+                              &stmt, nullptr);
   if (rc != SQLITE_OK) return Fail(SqliteError(db, rc, "preparing a statement"));
-  return SqliteStatement(db, stmt);
+  return SqliteStatement(db, stmt, std::move(cache));
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_rc_(other.bind_rc_), column_base_(other.column_base_) {
+    : db_(other.db_),
+      stmt_(other.stmt_),
+      cache_(std::move(other.cache_)),
+      bind_rc_(other.bind_rc_),
+      column_base_(other.column_base_) {
   other.stmt_ = nullptr;
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  if (!stmt_) return;
+  if (cache_) {
+    // Reset first: an idle statement holds no read transaction and no bound values.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    std::lock_guard lock(cache_->mu);
+    if (!cache_->detached && cache_->idle_count < SqliteStatementCache::kMaxIdle) {
+      cache_->idle[sqlite3_sql(stmt_)].push_back(stmt_);
+      ++cache_->idle_count;
+      return;
+    }
+  }
+  sqlite3_finalize(stmt_);
+}
 
 void SqliteStatement::Bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
@@ -154,13 +240,26 @@ Status SqliteExec(sqlite3* db, const char* sql, std::string_view context) {
   return {};
 }
 
+namespace {
+
+// One statement without parameters or rows, taken from the connection's statement cache when it has one:
+// the store runs BEGIN, COMMIT and a savepoint around nearly every call.
+Status RunStatement(sqlite3* db, const char* sql, std::string_view context) {
+  auto stmt = SqliteStatement::Prepare(db, sql);
+  if (!stmt) return Fail(stmt.error());
+  if (!stmt->Run()) return Fail(SqliteError(db, sqlite3_extended_errcode(db), context));
+  return {};
+}
+
+}  // namespace
+
 Result<SqliteTransaction> SqliteTransaction::Begin(sqlite3* db, bool write) {
   if (sqlite3_get_autocommit(db) == 0) {
-    auto saved = SqliteExec(db, "SAVEPOINT nested", "starting a savepoint");
+    auto saved = RunStatement(db, "SAVEPOINT nested", "starting a savepoint");
     if (!saved) return Fail(saved.error());
     return SqliteTransaction(db, /*nested=*/true);
   }
-  auto begun = SqliteExec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction");
+  auto begun = RunStatement(db, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction");
   if (!begun) return Fail(begun.error());
   return SqliteTransaction(db, /*nested=*/false);
 }
@@ -177,7 +276,7 @@ SqliteTransaction::~SqliteTransaction() {
 }
 
 Status SqliteTransaction::Commit() {
-  auto committed = SqliteExec(db_, nested_ ? "RELEASE nested" : "COMMIT", "committing");
+  auto committed = RunStatement(db_, nested_ ? "RELEASE nested" : "COMMIT", "committing");
   if (committed) db_ = nullptr;
   return committed;
 }

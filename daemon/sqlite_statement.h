@@ -6,9 +6,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.h"
 #include "core/timestamp.h"
@@ -24,7 +26,19 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context);
 // The file name of the main database of `db`, for messages.
 std::string SqlitePath(sqlite3* db);
 
-// One prepared statement; finalized when destroyed. Not thread-safe (the store's mutex guards it).
+struct SqliteStatementCache;
+
+// Keeps the prepared statements of connection `db` for reuse, from now until DetachStatementCache: preparing
+// (parsing and planning SQL) costs more than most of odziv's queries take to run. Statements of `db` then
+// come from the cache when one of the same SQL is idle, and go back to it, reset, when destroyed (at most
+// 256 idle ones; beyond that they are finalized). Call both with no statement of `db` running.
+void AttachStatementCache(sqlite3* db);
+// Finalizes `db`'s idle cached statements and stops caching; call before closing `db`. Statements still
+// alive are finalized when destroyed.
+void DetachStatementCache(sqlite3* db);
+
+// One prepared statement; finalized (or given back to its connection's cache) when destroyed. Not
+// thread-safe (the store's mutex guards it).
 class SqliteStatement {
  public:
   // `sql` must be a single statement with `?` parameters.
@@ -81,10 +95,12 @@ class SqliteStatement {
   void SetColumnBase(int first) { column_base_ = first; }
 
  private:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<SqliteStatementCache> cache)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)) {}
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::shared_ptr<SqliteStatementCache> cache_;  // where it goes back to, if its connection caches
   int bind_rc_ = SQLITE_OK;  // the first failed bind, reported by Step()
   int column_base_ = 0;
 };

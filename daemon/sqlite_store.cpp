@@ -301,6 +301,7 @@ Result<IngestReport> IngestPosts(sqlite3* db, IngestStatements& statements, std:
       case Change::kInserted:
         ++report.inserted;
         report.inserted_ids.push_back(id);
+        if (post.from_brand || post.deleted_at) report.inserted_brand_or_deleted_ids.push_back(id);
         break;
       case Change::kEdited:
         ++report.edited;
@@ -404,11 +405,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     const char* wal = name && *name ? sqlite3_filename_wal(name) : nullptr;
     if (wal && *wal) wal_sync = std::make_unique<WalSync>(WalSync::LogFile(wal));
   }
+  AttachStatementCache(db.get());
+  if (watch) AttachStatementCache(watch);
   return std::unique_ptr<SqliteStore>(new SqliteStore(db.release(), watch, clock, std::move(wal_sync)));
 }
 
 SqliteStore::~SqliteStore() {
+  DetachStatementCache(watch_);
   sqlite3_close_v2(watch_);
+  DetachStatementCache(db_);
   sqlite3_close_v2(db_);
 }
 
@@ -1309,9 +1314,14 @@ Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view
 Result<std::vector<StoredPost>> SqliteStore::ListThreadPosts(std::int64_t brand_id, std::string_view platform,
                                                              std::string_view thread_id) {
   Lock lock(*this);
+  // Three index lookups (thread, the root itself, direct replies) rather than one OR, which SQLite answers
+  // by walking every post of the brand.
   auto stmt = Query(db_,
-                    fmt::format("SELECT {} FROM posts WHERE brand_id = ?1 AND platform = ?2 AND (thread_id = ?3 OR "
-                                "external_id = ?3 OR parent_id = ?3) ORDER BY created_at, id LIMIT 1000",
+                    fmt::format("SELECT {} FROM posts WHERE id IN ("
+                                "SELECT id FROM posts WHERE brand_id = ?1 AND platform = ?2 AND thread_id = ?3 "
+                                "UNION ALL SELECT id FROM posts WHERE brand_id = ?1 AND platform = ?2 AND external_id = ?3 "
+                                "UNION ALL SELECT id FROM posts WHERE brand_id = ?1 AND platform = ?2 AND parent_id = ?3) "
+                                "ORDER BY created_at, id LIMIT 1000",
                                 kPostColumns),
                     brand_id, platform, thread_id);
   if (!stmt) return Fail(stmt.error());

@@ -348,3 +348,35 @@ TEST_CASE("A brand's cases are listed newest first through an index, in any stat
     CHECK(plan.find("SCAN cases") == std::string::npos);
   }
 }
+
+TEST_CASE("A thread is read through three index lookups: its posts, its root and direct replies, never the brand") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  Post root = APost("100");
+  Post in_thread = APost("101");
+  in_thread.thread_id = "100";
+  in_thread.created_at = kT0 + std::chrono::minutes(2);
+  Post reply_only = APost("102");  // a reply that names its parent but no thread
+  reply_only.thread_id = "";
+  reply_only.parent_id = "100";
+  reply_only.created_at = kT0 + std::chrono::minutes(1);
+  Post elsewhere = APost("200");
+  const auto ids = f.Ingest({root, in_thread, reply_only, elsewhere});
+  log.Take();
+  auto thread = f.store->ListThreadPosts(f.brand.id, "x", "100").value();
+  REQUIRE(thread.size() == 3);
+  CHECK(thread[0].id == ids[0]);  // oldest first
+  CHECK(thread[1].id == ids[2]);
+  CHECK(thread[2].id == ids[1]);
+  std::string query;
+  for (const std::string& sql : log.Take())
+    if (sql.find("FROM posts") != std::string::npos) query = sql;
+  REQUIRE_FALSE(query.empty());
+  const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), query);
+  INFO(query << "\n" << plan);
+  CHECK(plan.find("INDEX posts_by_thread (brand_id=? AND platform=? AND thread_id=?)") != std::string::npos);
+  CHECK(plan.find("INDEX sqlite_autoindex_posts_1 (brand_id=? AND platform=? AND external_id=?)") != std::string::npos);
+  CHECK(plan.find("INDEX posts_by_parent (brand_id=? AND platform=? AND parent_id=?)") != std::string::npos);
+  CHECK(plan.find("SCAN") == std::string::npos);
+  CHECK(plan.find("posts_by_brand") == std::string::npos);
+}
