@@ -1279,10 +1279,15 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
     sql += " AND p.id > ?";
     params.emplace_back(filter.after_id);
   }
+  std::lock_guard lock(mu_);
   if (filter.unrecorded_only) {
-    // The upper bound ends the walk at the last post judged before triage was recorded.
-    sql += " AND p.id <= (SELECT last_unrecorded_post_id FROM triage_record_start WHERE id = 1) AND "
-           "t.post_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_posts WHERE post_id = p.id)";
+    // Nothing to walk above the last post judged before triage was recorded: on a database created since,
+    // not even the period's first id is looked up (that reads the period's part of posts_by_created).
+    auto last = QueryInt(db_, "SELECT last_unrecorded_post_id FROM triage_record_start WHERE id = 1");
+    if (!last) return Fail(last.error());
+    if (*last <= filter.after_id) return std::vector<PostOutcome>{};
+    sql += " AND p.id <= ? AND t.post_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_posts WHERE post_id = p.id)";
+    params.emplace_back(*last);
   }
   if (filter.brand_id) {
     sql += " AND p.brand_id = ?";
@@ -1294,7 +1299,6 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
   }
   sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
-  std::lock_guard lock(mu_);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   std::vector<PostOutcome> out;

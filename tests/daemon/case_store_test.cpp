@@ -319,7 +319,7 @@ TEST_CASE("The unanswered audit reads unanswered cases and recorded misses by in
       // One query each, none per post.
       REQUIRE(by_case.size() == 1);
       REQUIRE(without_case.size() == 1);
-      REQUIRE(walk.size() == 1);  // posts judged before triage was recorded: none in a database created since
+      CHECK(walk.empty());  // posts judged before triage was recorded: none in a database created since
       std::string plan = testing::StatementLog::Explain(path, by_case[0]);
       INFO(by_case[0] << "\n" << plan);
       CHECK(plan.find(brand ? "SEARCH c USING INDEX cases_by_brand_state (brand_id=? AND status=?)"
@@ -334,12 +334,6 @@ TEST_CASE("The unanswered audit reads unanswered cases and recorded misses by in
       INFO(without_case[0] << "\n" << plan);
       CHECK(plan.find("SEARCH t USING INDEX post_triage_unanswered (created_at>?)") != std::string::npos);
       CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
-      CHECK(plan.find("SCAN") == std::string::npos);
-      CHECK(plan.find("TEMP B-TREE") == std::string::npos);
-      plan = testing::StatementLog::Explain(path, walk[0]);
-      INFO(walk[0] << "\n" << plan);
-      CHECK(plan.find(brand ? "SEARCH p USING INDEX posts_by_brand (brand_id=? AND id>? AND id<?)"
-                            : "SEARCH p USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
       CHECK(plan.find("SCAN") == std::string::npos);
       CHECK(plan.find("TEMP B-TREE") == std::string::npos);
     }
@@ -452,6 +446,7 @@ TEST_CASE("The unanswered audit holds posts to the triage rules they were judged
 }
 
 TEST_CASE("Posts judged before triage was recorded are judged again under the brand's current rules") {
+  testing::StatementLog log;  // before the store opens its connection
   Fixture f;
   std::vector<Post> posts{APost("negative"), APost("positive"), APost("follow-up"), APost("later")};
   for (std::size_t i = 0; i < posts.size(); ++i) posts[i].author.id = "a" + std::to_string(i);
@@ -482,8 +477,18 @@ TEST_CASE("Posts judged before triage was recorded are judged again under the br
   }
   // Judged since the upgrade, with its record: negative, but the rules then did not answer it.
   REQUIRE(f.store->SaveAssessment(ids[3], neg, TriageRecord{false, "platform 'x' is only tracked"}, kT0));
+  log.Take();
   auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
   REQUIRE(found);
+  // Those posts are walked in id order up to the last one judged before, a page a query.
+  std::vector<std::string> walk;
+  for (const std::string& sql : log.Take())
+    if (sql.find("FROM posts p") != std::string::npos) walk.push_back(sql);
+  REQUIRE(walk.size() == 1);
+  const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), walk[0]);
+  INFO(walk[0] << "\n" << plan);
+  CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
+  CHECK(plan.find("SCAN") == std::string::npos);
   std::vector<std::string> listed;
   for (const UnansweredPost& row : *found) listed.push_back(row.post.post.external_id + ": " + row.reason);
   CHECK(listed == std::vector<std::string>{"negative: sentiment 'neg' (no case was opened)",
