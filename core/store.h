@@ -103,7 +103,7 @@ struct OutcomeFilter {
   std::size_t limit = 1000;             // at most 10,000
   // Only posts judged before triage was recorded (a database from before schema 8), in no case and without a
   // triage record: the ones ListUnansweredCandidates cannot decide on. The walk ends at the last post judged
-  // before the upgrade, so on a database created since it is one query that returns nothing.
+  // before the upgrade, so on a database created since it returns nothing after one single-row lookup.
   bool unrecorded_only = false;
 };
 
