@@ -83,11 +83,20 @@ struct PollFailure {
   std::optional<Timestamp> next_poll_at;
 };
 
+// What triage (daemon/triage_rules.h) made of a post when it was judged, saved with its assessment: the
+// unanswered audit finds the posts that needed an answer from these records instead of judging every post again.
+struct TriageRecord {
+  bool needs_answer = false;
+  std::string reason;  // for people: "sentiment 'neg'", "2★ review", "nothing calls for an answer"
+};
+
 // A stored post with what became of it, for the proof that nothing was left unanswered.
 struct PostOutcome {
   StoredPost post;
-  std::optional<Assessment> assessment;  // the newest, if the post was judged
+  std::optional<Assessment> assessment;  // the newest, if the post was judged (see ListUnansweredCandidates)
   std::optional<Case> latest_case;       // the newest case the post belongs to, if any
+  std::optional<TriageRecord> triage;    // recorded with the newest assessment; nullopt: judged before triage
+                                         // was recorded (an older database), or never judged
 };
 
 struct OutcomeFilter {
@@ -95,6 +104,10 @@ struct OutcomeFilter {
   std::optional<Timestamp> since;       // posts created at or after
   std::int64_t after_id = 0;            // paging: only post ids above this (oldest first)
   std::size_t limit = 1000;             // at most 10,000
+  // Only posts judged before triage was recorded (a database from before schema 8), in no case and without a
+  // triage record: the ones ListUnansweredCandidates cannot decide on. The walk ends at the last post judged
+  // before the upgrade, so on a database created since it returns nothing after one single-row lookup.
+  bool unrecorded_only = false;
 };
 
 // ---- HTTP API lists: keyset pages over the brands a person may see (daemon/api_routes.h).
@@ -337,7 +350,10 @@ class Store {
 
   // ---- Assessments. The judging stage's verdict on a post, for the post's current text revision.
   // kNotFound when the post does not exist.
-  [[nodiscard]] virtual Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, Timestamp now) = 0;
+  // `triage` is what triage made of the post under this assessment, recorded with it (it replaces the post's
+  // earlier record).
+  [[nodiscard]] virtual Status SaveAssessment(std::int64_t post_id, const Assessment& assessment,
+                                              const TriageRecord& triage, Timestamp now) = 0;
   // The newest assessment of the post; kNotFound when it has none (or the post does not exist).
   [[nodiscard]] virtual Result<Assessment> GetAssessment(std::int64_t post_id) = 0;
   // Posts not yet judged in their current revision (new, or edited since), not deleted and not the brand's
@@ -375,6 +391,14 @@ class Store {
                                                   Timestamp now) = 0;
   // Posts with their newest assessment and case, oldest id first, the brand's own posts left out.
   [[nodiscard]] virtual Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) = 0;
+  // The posts that may have been left without an answer, of one brand (nullopt: every brand), created at or
+  // after `since` (nullopt: all time), the brand's own left out, oldest id first, all at once (the list is the
+  // backlog of unanswered cases and the audit's findings, not the period's posts): every post whose latest case
+  // is unanswered (open, awaiting approval or replied), with that case; and every post in no case, not deleted,
+  // whose triage record says it needs an answer. Each with its triage record; the newest assessment only where
+  // the post is in no case or has no triage record (reading it back costs more than the rest of the row).
+  [[nodiscard]] virtual Result<std::vector<PostOutcome>> ListUnansweredCandidates(
+      std::optional<std::int64_t> brand_id, std::optional<Timestamp> since) = 0;
   // A post of the brand by platform and external id (kNotFound).
   [[nodiscard]] virtual Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                                     std::string_view external_id) = 0;

@@ -419,9 +419,111 @@ CREATE INDEX cases_by_brand ON cases (brand_id, id);
 CREATE INDEX cases_by_brand_state ON cases (brand_id, status, id);
 )sql";
 
+// What triage made of each judged post, written by SaveAssessment in the same transaction as the assessment,
+// so that `odziv audit unanswered` reads the posts that needed an answer and got no case from a small index
+// instead of judging every post of its period again. in_case is kept by the triggers on case_posts (and set
+// when the row is written); the partial index holds only the posts that needed an answer and are in no case:
+// the audit's findings, normally none. brand_id and created_at are the post's, copied for the index.
+//
+// triage_record_start: posts up to this id may have been judged before triage was recorded (a database older
+// than this migration); the audit decides on those by judging them again under the brand's current rules.
+constexpr std::string_view kSchema8 = R"sql(
+CREATE TABLE post_triage (
+  post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+  brand_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  needs_answer INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  in_case INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX post_triage_unanswered ON post_triage (created_at, brand_id) WHERE needs_answer = 1 AND in_case = 0;
+
+CREATE TRIGGER case_posts_triaged AFTER INSERT ON case_posts
+BEGIN UPDATE post_triage SET in_case = 1 WHERE post_id = NEW.post_id AND in_case = 0; END;
+CREATE TRIGGER case_posts_untriaged AFTER DELETE ON case_posts
+BEGIN
+  UPDATE post_triage SET in_case = EXISTS (SELECT 1 FROM case_posts WHERE post_id = OLD.post_id)
+  WHERE post_id = OLD.post_id;
+END;
+
+CREATE TABLE triage_record_start (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_unrecorded_post_id INTEGER NOT NULL
+);
+INSERT INTO triage_record_start (id, last_unrecorded_post_id) SELECT 1, coalesce(max(post_id), 0) FROM assessments;
+
+-- A post's latest case from the index alone: the audit asks it of every post of every unanswered case.
+DROP INDEX case_posts_by_post;
+CREATE INDEX case_posts_by_post ON case_posts (post_id, case_id);
+)sql";
+
+// The totals /metrics reports (Store::CountOperations), kept by triggers in the same transaction as every
+// change, instead of counting every delivery, alert and case ever on each scrape while holding the store's
+// connection (2 s at 10 million posts). Deliveries and alerts are counted per status (rows may reach 0).
+//
+// Whether a case missed its SLA is settled once it has its first response (after the deadline: missed) or was
+// closed without one (after the deadline, not paused: missed); sla_missed_settled says so, and "sla_missed"
+// counts those. CountOperations adds the cases still waiting for a first response whose deadline has passed,
+// from the partial index that holds only the cases waiting for one.
+constexpr std::string_view kSchema9 = R"sql(
+ALTER TABLE cases ADD COLUMN sla_missed_settled INTEGER GENERATED ALWAYS AS (coalesce(sla_due_at IS NOT NULL AND (
+  coalesce(replied_at, confirmed_at) > sla_due_at OR
+  (replied_at IS NULL AND confirmed_at IS NULL AND paused_at IS NULL AND closed_at > sla_due_at)), 0)) VIRTUAL;
+CREATE INDEX cases_awaiting_response ON cases (sla_due_at)
+WHERE replied_at IS NULL AND confirmed_at IS NULL AND closed_at IS NULL AND paused_at IS NULL;
+
+CREATE TABLE operation_counts (
+  name TEXT NOT NULL,    -- deliveries, alerts, sla_missed
+  status TEXT NOT NULL,  -- the row's status; '' for sla_missed
+  count INTEGER NOT NULL,
+  PRIMARY KEY (name, status)
+) WITHOUT ROWID;
+INSERT INTO operation_counts (name, status, count)
+SELECT 'deliveries', status, count(*) FROM deliveries GROUP BY status;
+INSERT INTO operation_counts (name, status, count) SELECT 'alerts', status, count(*) FROM alerts GROUP BY status;
+INSERT INTO operation_counts (name, status, count)
+SELECT 'sla_missed', '', count(*) FROM cases WHERE sla_missed_settled;
+
+CREATE TRIGGER deliveries_counted AFTER INSERT ON deliveries
+BEGIN
+  INSERT OR IGNORE INTO operation_counts (name, status, count) VALUES ('deliveries', NEW.status, 0);
+  UPDATE operation_counts SET count = count + 1 WHERE name = 'deliveries' AND status = NEW.status;
+END;
+CREATE TRIGGER deliveries_recounted AFTER UPDATE OF status ON deliveries WHEN OLD.status IS NOT NEW.status
+BEGIN
+  UPDATE operation_counts SET count = count - 1 WHERE name = 'deliveries' AND status = OLD.status;
+  INSERT OR IGNORE INTO operation_counts (name, status, count) VALUES ('deliveries', NEW.status, 0);
+  UPDATE operation_counts SET count = count + 1 WHERE name = 'deliveries' AND status = NEW.status;
+END;
+CREATE TRIGGER deliveries_uncounted AFTER DELETE ON deliveries
+BEGIN UPDATE operation_counts SET count = count - 1 WHERE name = 'deliveries' AND status = OLD.status; END;
+CREATE TRIGGER alerts_counted AFTER INSERT ON alerts
+BEGIN
+  INSERT OR IGNORE INTO operation_counts (name, status, count) VALUES ('alerts', NEW.status, 0);
+  UPDATE operation_counts SET count = count + 1 WHERE name = 'alerts' AND status = NEW.status;
+END;
+CREATE TRIGGER alerts_recounted AFTER UPDATE OF status ON alerts WHEN OLD.status IS NOT NEW.status
+BEGIN
+  UPDATE operation_counts SET count = count - 1 WHERE name = 'alerts' AND status = OLD.status;
+  INSERT OR IGNORE INTO operation_counts (name, status, count) VALUES ('alerts', NEW.status, 0);
+  UPDATE operation_counts SET count = count + 1 WHERE name = 'alerts' AND status = NEW.status;
+END;
+CREATE TRIGGER alerts_uncounted AFTER DELETE ON alerts
+BEGIN UPDATE operation_counts SET count = count - 1 WHERE name = 'alerts' AND status = OLD.status; END;
+CREATE TRIGGER cases_sla_counted AFTER INSERT ON cases WHEN NEW.sla_missed_settled
+BEGIN UPDATE operation_counts SET count = count + 1 WHERE name = 'sla_missed'; END;
+CREATE TRIGGER cases_sla_recounted AFTER UPDATE OF sla_due_at, replied_at, confirmed_at, paused_at, closed_at ON cases
+WHEN OLD.sla_missed_settled IS NOT NEW.sla_missed_settled
+BEGIN
+  UPDATE operation_counts SET count = count + NEW.sla_missed_settled - OLD.sla_missed_settled WHERE name = 'sla_missed';
+END;
+CREATE TRIGGER cases_sla_uncounted AFTER DELETE ON cases WHEN OLD.sla_missed_settled
+BEGIN UPDATE operation_counts SET count = count - 1 WHERE name = 'sla_missed'; END;
+)sql";
+
 // A thread's posts by their parent too, so that reading a thread (when a case opens, when it is drafted) looks
 // up three indexes instead of walking every post of the brand.
-constexpr std::string_view kSchema8 = R"sql(
+constexpr std::string_view kSchema10 = R"sql(
 CREATE INDEX posts_by_parent ON posts (brand_id, platform, parent_id);
 )sql";
 
@@ -438,7 +540,9 @@ constexpr std::array kMigrations = {
     Migration{5, "the approval queue's order, kept by triggers; case indexes for dashboard statistics", kSchema5},
     Migration{6, "cases by status in id order, for the SLA watchdog's walk", kSchema6},
     Migration{7, "cases by brand (and state) in id order, for the API's case lists", kSchema7},
-    Migration{8, "posts by parent, for reading a thread", kSchema8},
+    Migration{8, "triage recorded with each assessment, indexed for the unanswered audit", kSchema8},
+    Migration{9, "/metrics totals kept by triggers; cases awaiting a first response by deadline", kSchema9},
+    Migration{10, "posts by parent, for reading a thread", kSchema10},
 };
 
 }  // namespace

@@ -95,7 +95,8 @@ Result<PipelineReport> Pipeline::TickUnsynced(Timestamp now, std::size_t batch, 
       report.last_error = Describe(error);
       continue;
     }
-    if (auto saved = store_.SaveAssessment(post.id, assessment, now); !saved) return Fail(saved.error());
+    const TriageRecord triage{tracked->triage.verdict == TriageVerdict::kNeedsAnswer, tracked->triage.reason};
+    if (auto saved = store_.SaveAssessment(post.id, assessment, triage, now); !saved) return Fail(saved.error());
     ++report.assessed;
     if (tracked->opened) {
       ++report.opened;

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <climits>
 #include <exception>
 #include <system_error>
 #include <tuple>
@@ -956,7 +958,8 @@ Result<User> LoadUser(sqlite3* db, std::string_view where, std::string not_found
 
 }  // namespace
 
-Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, Timestamp now) {
+Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, const TriageRecord& triage,
+                                   Timestamp now) {
   Lock lock(*this);
   auto tx = SqliteTransaction::Begin(db_, /*write=*/true);
   if (!tx) return Fail(tx.error());
@@ -974,6 +977,12 @@ Status SqliteStore::SaveAssessment(std::int64_t post_id, const Assessment& a, Ti
                        a.script, StringsToJson(a.topics), StringsToJson(a.intents), a.urgency, a.priority,
                        StringsToJson(a.reasons), a.model_version, now);
   if (!saved) return Fail(saved.error().WithContext(fmt::format("saving the assessment of post {}", post_id)));
+  auto recorded = Execute(db_,
+                          "INSERT OR REPLACE INTO post_triage (post_id, brand_id, created_at, needs_answer, reason, "
+                          "in_case) SELECT id, brand_id, created_at, ?, ?, EXISTS (SELECT 1 FROM case_posts WHERE "
+                          "post_id = posts.id) FROM posts WHERE id = ?",
+                          triage.needs_answer, triage.reason, post_id);
+  if (!recorded) return Fail(recorded.error().WithContext(fmt::format("recording the triage of post {}", post_id)));
   return tx->Commit();
 }
 
@@ -1231,18 +1240,66 @@ Status SqliteStore::RecordAlertAttempt(std::int64_t alert_id, std::string_view s
   return {};
 }
 
+namespace {
+
+// The columns of a PostOutcome row: the post, then a flag and the columns of the newest assessment (alias a), of
+// the latest case (alias c; NULLs when `with_case` is false) and of the triage record (alias t).
+std::string OutcomeColumns(bool with_case) {
+  std::string cases = Qualified(kCaseColumns, "c");
+  if (!with_case) {
+    cases = "NULL";
+    for (int i = 1; i < ColumnCount(kCaseColumns); ++i) cases += ", NULL";
+  }
+  return fmt::format("{}, a.id IS NOT NULL, {}, {}, {}, t.post_id IS NOT NULL, t.needs_answer, t.reason",
+                     Qualified(kPostColumns, "p"), Qualified(kAssessmentColumns, "a"),
+                     with_case ? "c.id IS NOT NULL" : "0", cases);
+}
+
+// Appends the rows of `stmt`, selected with OutcomeColumns, to `out`.
+Status ReadOutcomes(SqliteStatement& stmt, std::vector<PostOutcome>& out) {
+  static const int kAssessmentAt = ColumnCount(kPostColumns) + 1;
+  static const int kCaseAt = kAssessmentAt + ColumnCount(kAssessmentColumns) + 1;
+  static const int kTriageAt = kCaseAt + ColumnCount(kCaseColumns) + 1;
+  for (;;) {
+    auto more = stmt.Step();
+    if (!more) return Fail(more.error());
+    if (!*more) return {};
+    stmt.SetColumnBase(0);
+    auto post = ReadPost(stmt);
+    if (!post) return Fail(post.error());
+    PostOutcome outcome{std::move(*post), std::nullopt, std::nullopt, std::nullopt};
+    if (stmt.Int(kAssessmentAt - 1) != 0) {
+      auto a = ReadAssessment(stmt, kAssessmentAt);
+      if (!a) return Fail(a.error());
+      outcome.assessment = std::move(*a);
+    }
+    if (stmt.Int(kCaseAt - 1) != 0) {
+      stmt.SetColumnBase(kCaseAt);
+      auto c = ReadCase(stmt);
+      stmt.SetColumnBase(0);
+      if (!c) return Fail(c.error());
+      outcome.latest_case = std::move(*c);
+    }
+    if (stmt.Int(kTriageAt - 1) != 0) outcome.triage = TriageRecord{stmt.Int(kTriageAt) != 0, stmt.Text(kTriageAt + 1)};
+    out.push_back(std::move(outcome));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilter& filter) {
   if (filter.limit > kMaxListLimit)
     return Fail(ErrorCode::kInvalidArgument, "at most 10000 posts can be listed at once");
   // One statement per page, walking the posts in id order (the brand's posts_by_brand range for one brand)
   // from the previous page's last id, so that a page costs its length whatever the number of posts before it;
-  // the newest assessment and the latest case come by index.
+  // the newest assessment, the latest case and the triage record come by index.
   std::string sql = fmt::format(
-      "SELECT {}, a.id IS NOT NULL, {}, c.id IS NOT NULL, {} FROM posts p "
+      "SELECT {} FROM posts p "
       "LEFT JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id) "
       "LEFT JOIN cases c ON c.id = (SELECT max(case_id) FROM case_posts WHERE post_id = p.id) "
+      "LEFT JOIN post_triage t ON t.post_id = p.id "
       "WHERE p.from_brand = 0",
-      Qualified(kPostColumns, "p"), Qualified(kAssessmentColumns, "a"), Qualified(kCaseColumns, "c"));
+      OutcomeColumns(/*with_case=*/true));
   std::vector<SqlValue> params;
   const std::string brand = filter.brand_id ? " AND brand_id = ?" : "";
   if (filter.since && filter.after_id == 0) {
@@ -1258,6 +1315,16 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
     sql += " AND p.id > ?";
     params.emplace_back(filter.after_id);
   }
+  Lock lock(*this);
+  if (filter.unrecorded_only) {
+    // Nothing to walk above the last post judged before triage was recorded: on a database created since,
+    // not even the period's first id is looked up (that reads the period's part of posts_by_created).
+    auto last = QueryInt(db_, "SELECT last_unrecorded_post_id FROM triage_record_start WHERE id = 1");
+    if (!last) return Fail(last.error());
+    if (*last <= filter.after_id) return std::vector<PostOutcome>{};
+    sql += " AND p.id <= ? AND t.post_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_posts WHERE post_id = p.id)";
+    params.emplace_back(*last);
+  }
   if (filter.brand_id) {
     sql += " AND p.brand_id = ?";
     params.emplace_back(*filter.brand_id);
@@ -1268,35 +1335,61 @@ Result<std::vector<PostOutcome>> SqliteStore::ListPostOutcomes(const OutcomeFilt
   }
   sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
-  static const int kAssessmentAt = ColumnCount(kPostColumns) + 1;
-  static const int kCaseAt = kAssessmentAt + ColumnCount(kAssessmentColumns) + 1;
-  Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
   std::vector<PostOutcome> out;
   out.reserve(std::min<std::size_t>(filter.limit, 1024));
-  for (;;) {
-    auto more = stmt->Step();
-    if (!more) return Fail(more.error());
-    if (!*more) return out;
-    stmt->SetColumnBase(0);
-    auto post = ReadPost(*stmt);
-    if (!post) return Fail(post.error());
-    PostOutcome outcome{std::move(*post), std::nullopt, std::nullopt};
-    if (stmt->Int(kAssessmentAt - 1) != 0) {
-      auto a = ReadAssessment(*stmt, kAssessmentAt);
-      if (!a) return Fail(a.error());
-      outcome.assessment = std::move(*a);
-    }
-    if (stmt->Int(kCaseAt - 1) != 0) {
-      stmt->SetColumnBase(kCaseAt);
-      auto c = ReadCase(*stmt);
-      stmt->SetColumnBase(0);
-      if (!c) return Fail(c.error());
-      outcome.latest_case = std::move(*c);
-    }
-    out.push_back(std::move(outcome));
+  if (auto read = ReadOutcomes(*stmt, out); !read) return Fail(read.error());
+  return out;
+}
+
+Result<std::vector<PostOutcome>> SqliteStore::ListUnansweredCandidates(std::optional<std::int64_t> brand_id,
+                                                                       std::optional<Timestamp> since) {
+  const std::int64_t since_ms = since ? ToUnixMillis(*since) : INT64_MIN;
+  // Two small sets instead of the period's posts. The posts of the unanswered cases (cases_by_status or
+  // cases_by_brand_state), each kept when that case is its latest; their assessment is read only when they
+  // have no triage record.
+  std::string by_case = fmt::format(
+      "SELECT {} FROM cases c JOIN case_posts cp ON cp.case_id = c.id JOIN posts p ON p.id = cp.post_id "
+      "LEFT JOIN post_triage t ON t.post_id = p.id "
+      "LEFT JOIN assessments a ON a.id = CASE WHEN t.post_id IS NULL THEN (SELECT max(id) FROM assessments WHERE "
+      "post_id = p.id) END "
+      "WHERE c.status IN ('open', 'awaiting_approval', 'replied'){} AND p.from_brand = 0 AND p.created_at >= ? "
+      "AND cp.case_id = (SELECT max(case_id) FROM case_posts WHERE post_id = p.id)",
+      OutcomeColumns(/*with_case=*/true), brand_id ? " AND c.brand_id = ?" : "");
+  // The posts triage said needed an answer that are in no case, from the partial index that holds only those.
+  std::string without_case = fmt::format(
+      "SELECT {} FROM post_triage t INDEXED BY post_triage_unanswered JOIN posts p ON p.id = t.post_id "
+      "LEFT JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id) "
+      "WHERE t.needs_answer = 1 AND t.in_case = 0 AND t.created_at >= ?{} AND p.deleted_at IS NULL AND "
+      "p.from_brand = 0 AND NOT EXISTS (SELECT 1 FROM case_posts WHERE post_id = p.id)",
+      OutcomeColumns(/*with_case=*/false), brand_id ? " AND t.brand_id = ?" : "");
+  std::vector<SqlValue> by_case_params;
+  if (brand_id) by_case_params.emplace_back(*brand_id);
+  by_case_params.emplace_back(since_ms);
+  std::vector<SqlValue> without_case_params;
+  without_case_params.emplace_back(since_ms);
+  if (brand_id) without_case_params.emplace_back(*brand_id);
+
+  Lock lock(*this);
+  auto tx = SqliteTransaction::Begin(db_, /*write=*/false);  // one snapshot for both
+  if (!tx) return Fail(tx.error());
+  std::vector<PostOutcome> out;
+  for (const auto& [sql, params] :
+       {std::pair{&by_case, &by_case_params}, std::pair{&without_case, &without_case_params}}) {
+    auto stmt = QueryWith(db_, *sql, *params);
+    if (!stmt) return Fail(stmt.error());
+    if (auto read = ReadOutcomes(*stmt, out); !read) return Fail(read.error());
   }
+  // Oldest post first. The rows are large (post, case, assessment): sort their places, then move each once.
+  std::vector<std::pair<std::int64_t, std::size_t>> order;
+  order.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) order.emplace_back(out[i].post.id, i);
+  std::sort(order.begin(), order.end());
+  std::vector<PostOutcome> sorted;
+  sorted.reserve(out.size());
+  for (const auto& [id, i] : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 Result<StoredPost> SqliteStore::FindPost(std::int64_t brand_id, std::string_view platform,
@@ -1464,7 +1557,7 @@ Result<std::vector<PostOutcome>> SqliteStore::WorstPosts(std::int64_t brand_id, 
     if (!post) return Fail(post.error());
     auto assessment = ReadAssessment(row, 27);
     if (!assessment) return Fail(assessment.error());
-    return PostOutcome{std::move(*post), std::move(*assessment), std::nullopt};
+    return PostOutcome{std::move(*post), std::move(*assessment), std::nullopt, std::nullopt};
   });
 }
 

@@ -87,7 +87,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::int64_t> CountPosts(std::optional<std::int64_t> brand_id) override;
 
   // Assessments, cases and users (sqlite_store.cpp, second half).
-  [[nodiscard]] Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, Timestamp now) override;
+  [[nodiscard]] Status SaveAssessment(std::int64_t post_id, const Assessment& assessment, const TriageRecord& triage,
+                                      Timestamp now) override;
   [[nodiscard]] Result<Assessment> GetAssessment(std::int64_t post_id) override;
   [[nodiscard]] Result<std::vector<StoredPost>> ListUnassessedPosts(std::optional<std::int64_t> brand_id,
                                                                     std::size_t limit,
@@ -105,6 +106,8 @@ class SqliteStore final : public Store {
                                           std::optional<Timestamp> next_attempt_at, std::string_view error,
                                           Timestamp now) override;
   [[nodiscard]] Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) override;
+  [[nodiscard]] Result<std::vector<PostOutcome>> ListUnansweredCandidates(std::optional<std::int64_t> brand_id,
+                                                                        std::optional<Timestamp> since) override;
   [[nodiscard]] Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                             std::string_view external_id) override;
   [[nodiscard]] Result<std::vector<StoredPost>> ListThreadPosts(std::int64_t brand_id, std::string_view platform,

@@ -27,10 +27,13 @@ struct UnansweredQuery {
   Timestamp now{};
 };
 
-// A post counts when (a) it is in a case that is open, awaiting approval or replied-but-not-seen, and it
-// opened the case or triage says it needs an answer; or (b) it is in no case, it is not deleted, it was
-// assessed, and triage under the brand's current rules says it needs an answer. The brand's own posts never
-// count. Oldest post first. Errors: the Store's; kConfig when a brand's settings cannot be read.
+// A post counts when (a) its latest case is open, awaiting approval or replied-but-not-seen, and it opened the
+// case or triage said it needs an answer; or (b) it is in no case, it is not deleted, and triage said it needs
+// an answer. "Triage said" is the verdict recorded when the post was judged, under the brand's rules then
+// (rules edited later neither add old posts nor excuse a post that was missed); posts judged before verdicts
+// were recorded (schema 8) are judged again under the brand's current rules. The brand's own posts never
+// count. Oldest post first. The cost grows with the unanswered cases and the posts it lists, not with the
+// period's posts. Errors: the Store's; kConfig when a brand's settings cannot be read.
 [[nodiscard]] Result<std::vector<UnansweredPost>> FindUnanswered(Store& store, const UnansweredQuery& query);
 
 }  // namespace odziv::daemon

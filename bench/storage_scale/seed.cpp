@@ -6,6 +6,7 @@
 // two days are answered (replied and seen) or closed with a reason, with their sent draft, delivery and audit
 // events; the last two days' cases are a realistic backlog: open, awaiting approval (a pending draft in the
 // queue), replied, confirmed. One needs-answer post in 5,000 got no case, so the audit has something to find.
+// Each judged post's triage verdict is recorded as the pipeline records it (post_triage).
 //
 // The schema comes from odziv's own migrations (SqliteStore::Open) and the queue's order rows from its
 // triggers; rows are written with prepared INSERTs, a transaction per 100,000 posts.
@@ -135,6 +136,8 @@ int main(int argc, char** argv) {
                        "INSERT INTO assessments (post_id, sentiment, label, confidence, language, script, topics, "
                        "intents, urgency, priority, reasons, model_version, assessed_at) VALUES (?1, ?2, ?3, ?4, "
                        "?5, 'latin', ?6, ?7, ?8, ?9, ?10, 'odziv-lexicon-1', ?11)");
+  Statement triage(
+      db, "INSERT INTO post_triage (post_id, brand_id, created_at, needs_answer, reason) VALUES (?, ?, ?, ?, ?)");
   Statement open_case(db,
                       "INSERT INTO cases (brand_id, status, priority, opened_at, sla_due_at, updated_at, platform, "
                       "thread_id, author_id, author_handle, language, first_post_id, sla_policy, sla_started_at, "
@@ -232,6 +235,17 @@ int main(int argc, char** argv) {
     const bool needs = !deleted && !spam &&
                        (neg || (rating && rating <= 3) || std::strstr(intents, "question") ||
                         std::strstr(intents, "complaint") || priority <= 2);
+    // The verdict the pipeline records with the assessment, with triage's reason; the case_posts trigger marks
+    // the posts that get a case below.
+    const std::string reason = deleted ? "deleted by its author"
+                               : spam ? "intent 'spam'"
+                               : neg ? "sentiment 'neg'"
+                               : rating && rating <= 3 ? fmt::format("{}★ review", rating)
+                               : std::strstr(intents, "question") ? "intent 'question'"
+                               : std::strstr(intents, "complaint") ? "intent 'complaint'"
+                               : priority <= 2 ? fmt::format("priority P{}", priority)
+                                               : "nothing calls for an answer";
+    triage.Int(1, post_id).Int(2, brand_ids[b]).Int(3, created).Int(4, needs ? 1 : 0).Text(5, reason).Run("triage");
     if (!needs) continue;
     if (rng() % 5000 == 0) {
       ++missed;

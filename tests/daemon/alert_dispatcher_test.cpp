@@ -87,7 +87,7 @@ TEST_CASE("AlertDispatcher delivers the outbox on the brand's routes, retries wh
   Assessment a;
   a.label = SentimentLabel::kNegative;
   a.reasons = {"'sramota' -2.1"};
-  REQUIRE(store->SaveAssessment(ids[0], a, kT0));
+  REQUIRE(store->SaveAssessment(ids[0], a, TriageRecord{}, kT0));
   Case c;
   c.brand_id = brand.id;
   c.platform = "x";

@@ -109,7 +109,7 @@ struct World {
       a.sentiment = sentiment;
       a.priority = priority;
       a.reasons = {"'sramota' -2.1"};
-      REQUIRE(store->SaveAssessment(id, a, clock.Now()));
+      REQUIRE(store->SaveAssessment(id, a, TriageRecord{}, clock.Now()));
     }
   }
 

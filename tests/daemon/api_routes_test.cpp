@@ -130,7 +130,7 @@ struct Fixture {
     a.intents = {label == SentimentLabel::kNegative ? "complaint" : "praise"};
     a.priority = priority;
     a.urgency = 50;
-    REQUIRE(store->SaveAssessment(post.id, a, clock.Now()));
+    REQUIRE(store->SaveAssessment(post.id, a, TriageRecord{}, clock.Now()));
     CaseTracker tracker(*store);
     REQUIRE(tracker.OnAssessed(post, a, clock.Now()));
     return post;

@@ -88,7 +88,7 @@ struct StatsFixture {
       a.language = "bs";
       a.script = "latin";
       a.topics = std::move(topics);
-      REQUIRE(store->SaveAssessment(id, a, clock.Now()));
+      REQUIRE(store->SaveAssessment(id, a, TriageRecord{}, clock.Now()));
     }
     return id;
   }

@@ -436,6 +436,17 @@ TEST_CASE("A day of traffic for two brands: deadlines, escalations, replies, del
     std::set<std::string> posts;
     for (const auto& row : report["unanswered"].as_array()) posts.insert(row.at("external_id").as_string());
     CHECK(posts == std::set<std::string>{"z1", "z3", "z9", "z10", "z13", "k1"});
+    // The pipeline recorded each triage verdict with its judgement, which is what the audit reads.
+    OutcomeFilter outcomes;
+    outcomes.brand_id = w.zrno.id;
+    const auto judged = w.store->ListPostOutcomes(outcomes);
+    REQUIRE(judged);
+    for (const PostOutcome& o : *judged) {
+      if (o.post.post.external_id != "z1") continue;
+      REQUIRE(o.triage);
+      CHECK(o.triage->needs_answer);
+      CHECK(o.triage->reason == "2★ review");
+    }
     for (const auto& row : report["unanswered"].as_array()) {
       if (row.at("external_id").as_string() == "z1") CHECK(row.at("late_s").as_integer() == 3 * 3600);
     }

@@ -78,7 +78,7 @@ TEST_CASE("Assessments are saved per text revision and unjudged posts are listed
   a.reasons = {"'sporo'"};
   a.priority = 2;
   a.model_version = "t1";
-  REQUIRE(f.store->SaveAssessment(ids[0], a, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[0], a, TriageRecord{}, kT0));
   auto stored = f.store->GetAssessment(ids[0]);
   REQUIRE(stored);
   CHECK(stored->label == SentimentLabel::kNegative);
@@ -91,7 +91,7 @@ TEST_CASE("Assessments are saved per text revision and unjudged posts are listed
   REQUIRE(f.store->IngestPage(f.source.id, std::vector<Post>{edited}, "", kT0, std::nullopt));
   CHECK(f.store->ListUnassessedPosts(f.brand.id, 10)->size() == 2);
   CHECK(f.store->GetAssessment(ids[1]).error().code == ErrorCode::kNotFound);
-  CHECK(f.store->SaveAssessment(9999, a, kT0).error().code == ErrorCode::kNotFound);
+  CHECK(f.store->SaveAssessment(9999, a, TriageRecord{}, kT0).error().code == ErrorCode::kNotFound);
 }
 
 TEST_CASE("Case changes are compare-and-set, audited, and alerts are written once per dedup key") {
@@ -245,9 +245,9 @@ TEST_CASE("Post outcomes come oldest id first, a page at a time, with the newest
   Assessment a;
   a.label = SentimentLabel::kNegative;
   a.model_version = "t1";
-  REQUIRE(f.store->SaveAssessment(ids[0], a, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[0], a, TriageRecord{true, "first"}, kT0));
   a.label = SentimentLabel::kPositive;  // judged again: the newest judgement counts
-  REQUIRE(f.store->SaveAssessment(ids[0], a, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[0], a, TriageRecord{false, "second"}, kT0));
   CaseOn(f, ids[2], CaseState::kClosed);
   const Case reopened = CaseOn(f, ids[2], CaseState::kOpen);  // the customer wrote again: the newest case counts
 
@@ -257,7 +257,10 @@ TEST_CASE("Post outcomes come oldest id first, a page at a time, with the newest
   CHECK(ExternalIds(page) == std::vector<std::string>{"first", "backfill"});
   REQUIRE(page[0].assessment);
   CHECK(page[0].assessment->label == SentimentLabel::kPositive);
+  REQUIRE(page[0].triage);  // recorded with the newest judgement
+  CHECK(page[0].triage->reason == "second");
   CHECK_FALSE(page[1].assessment);
+  CHECK_FALSE(page[1].triage);
   filter.after_id = page.back().post.id;
   page = f.store->ListPostOutcomes(filter).value();
   CHECK(ExternalIds(page) == std::vector<std::string>{"second", "third"});  // the brand's own post is left out
@@ -290,32 +293,214 @@ TEST_CASE("Post outcomes come oldest id first, a page at a time, with the newest
   CHECK(f.store->ListPostOutcomes(filter).error().code == ErrorCode::kInvalidArgument);
 }
 
-TEST_CASE("The unanswered audit reads each page in one indexed query, never the posts before its period") {
+TEST_CASE("The unanswered audit reads unanswered cases and recorded misses by index, never the period's posts") {
   testing::StatementLog log;  // before the store opens its connection
   Fixture f;
-  f.Ingest({APost("1"), APost("2")});
+  auto ids = f.Ingest({APost("1"), APost("2"), APost("3")});
+  Assessment a;
+  a.label = SentimentLabel::kNegative;
+  a.model_version = "t1";
+  CaseOn(f, ids[0], CaseState::kOpen);
+  REQUIRE(f.store->SaveAssessment(ids[0], a, TriageRecord{true, "sentiment 'neg'"}, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[1], a, TriageRecord{true, "sentiment 'neg'"}, kT0));
+  const std::string path = (f.dir / "odziv.db").string();
   for (std::optional<std::int64_t> brand : {std::optional<std::int64_t>(), std::optional(f.brand.id)}) {
     for (std::optional<Timestamp> since : {std::optional<Timestamp>(), std::optional(kT0)}) {
       log.Take();
-      REQUIRE(FindUnanswered(*f.store, UnansweredQuery{brand, since, kT0}));
-      std::vector<std::string> pages;
-      for (const std::string& sql : log.Take())
-        if (sql.find("FROM posts p") != std::string::npos) pages.push_back(sql);
-      REQUIRE(pages.size() == 1);  // one query for the page, none per post
-      const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), pages[0]);
-      INFO(pages[0] << "\n" << plan);
-      CHECK(plan.find(brand ? "SEARCH p USING INDEX posts_by_brand (brand_id=? AND id>?)"
-                            : "SEARCH p USING INTEGER PRIMARY KEY (rowid>?)") != std::string::npos);
-      if (since) {
-        CHECK(plan.find(brand ? "COVERING INDEX posts_by_brand_created (brand_id=? AND created_at>?)"
-                              : "COVERING INDEX posts_by_created (created_at>?)") != std::string::npos);
+      auto found = FindUnanswered(*f.store, UnansweredQuery{brand, since, kT0});
+      REQUIRE(found);
+      CHECK(found->size() == 2);
+      std::vector<std::string> by_case, without_case, walk;
+      for (const std::string& sql : log.Take()) {
+        if (sql.find("FROM cases c") != std::string::npos) by_case.push_back(sql);
+        if (sql.find("FROM post_triage t") != std::string::npos) without_case.push_back(sql);
+        if (sql.find("FROM posts p") != std::string::npos) walk.push_back(sql);
       }
+      // One query each, none per post.
+      REQUIRE(by_case.size() == 1);
+      REQUIRE(without_case.size() == 1);
+      CHECK(walk.empty());  // posts judged before triage was recorded: none in a database created since
+      std::string plan = testing::StatementLog::Explain(path, by_case[0]);
+      INFO(by_case[0] << "\n" << plan);
+      CHECK(plan.find(brand ? "SEARCH c USING INDEX cases_by_brand_state (brand_id=? AND status=?)"
+                            : "SEARCH c USING INDEX cases_by_status (status=?)") != std::string::npos);
+      CHECK(plan.find("SEARCH cp USING COVERING INDEX sqlite_autoindex_case_posts_1 (case_id=?)") !=
+            std::string::npos);
+      CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+      CHECK(plan.find("SEARCH case_posts USING COVERING INDEX case_posts_by_post (post_id=?)") != std::string::npos);
       CHECK(plan.find("SCAN") == std::string::npos);
       CHECK(plan.find("TEMP B-TREE") == std::string::npos);
-      CHECK(plan.find("USING COVERING INDEX assessments_by_post (post_id=?)") != std::string::npos);
-      CHECK(plan.find("USING INDEX case_posts_by_post (post_id=?)") != std::string::npos);
+      plan = testing::StatementLog::Explain(path, without_case[0]);
+      INFO(without_case[0] << "\n" << plan);
+      CHECK(plan.find("SEARCH t USING INDEX post_triage_unanswered (created_at>?)") != std::string::npos);
+      CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+      CHECK(plan.find("SCAN") == std::string::npos);
+      CHECK(plan.find("TEMP B-TREE") == std::string::npos);
     }
   }
+}
+
+TEST_CASE("The unanswered audit lists a post triage said needed an answer and that got no case, not answered ones") {
+  Fixture f;
+  std::vector<Post> posts;
+  for (const char* id : {"missed", "answered", "waiting", "joined", "judged-fine", "deleted", "old"}) {
+    posts.push_back(APost(id));
+    posts.back().author.id = id;  // each its own customer
+  }
+  posts.back().created_at = kT0 - std::chrono::hours(48);
+  auto ids = f.Ingest(posts);
+  Assessment a;
+  a.label = SentimentLabel::kNegative;
+  a.priority = 3;
+  a.model_version = "t1";
+  const TriageRecord needs{true, "sentiment 'neg'"};
+  // Recorded before the case is opened (the case_posts trigger marks it) and after (marked when written).
+  REQUIRE(f.store->SaveAssessment(ids[0], a, needs, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[1], a, needs, kT0));
+  CaseOn(f, ids[1], CaseState::kClosed);
+  const Case waiting = CaseOn(f, ids[2], CaseState::kOpen);
+  REQUIRE(f.store->SaveAssessment(ids[2], a, needs, kT0));
+  // A follow-up that triage only tracked joins the open case: it does not count on its own.
+  Case join = waiting;
+  CaseChange joined;
+  joined.action = "case.join";
+  joined.add_post_ids = {ids[3]};
+  REQUIRE(f.store->UpdateCase(join, joined, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[3], a, TriageRecord{false, "nothing calls for an answer"}, kT0));
+  // Negative, but the brand's rules when it was judged did not call for an answer.
+  REQUIRE(f.store->SaveAssessment(ids[4], a, TriageRecord{false, "platform 'x' is only tracked"}, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[5], a, needs, kT0));
+  Post gone = posts[5];
+  gone.deleted_at = kT0 + std::chrono::minutes(5);
+  REQUIRE(f.store->IngestPage(f.source.id, std::vector<Post>{gone}, "", kT0, std::nullopt));
+  REQUIRE(f.store->SaveAssessment(ids[6], a, needs, kT0));
+
+  auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
+  REQUIRE(found);
+  REQUIRE(found->size() == 3);
+  CHECK((*found)[0].post.post.external_id == "missed");
+  CHECK_FALSE((*found)[0].unanswered_case);
+  CHECK((*found)[0].reason == "sentiment 'neg' (no case was opened)");
+  CHECK((*found)[0].due_at);  // the deadline its policy would have set
+  CHECK((*found)[1].post.post.external_id == "waiting");
+  REQUIRE((*found)[1].unanswered_case);
+  CHECK((*found)[1].unanswered_case->id == waiting.id);
+  CHECK((*found)[1].reason == "sentiment 'neg'");
+  CHECK((*found)[2].post.post.external_id == "old");
+
+  // A period, and a brand, narrow it.
+  found = FindUnanswered(*f.store, UnansweredQuery{f.brand.id, kT0 - std::chrono::hours(1), kT0});
+  REQUIRE(found);
+  CHECK(found->size() == 2);
+  found = FindUnanswered(*f.store, UnansweredQuery{f.brand.id + 1, std::nullopt, kT0});
+  REQUIRE(found);
+  CHECK(found->empty());
+
+  // Answered or closed, none is left: the missed post gets its case and the waiting one is closed.
+  CaseOn(f, ids[0], CaseState::kClosed);
+  Case close = f.store->GetCase(waiting.id).value();
+  close.state = CaseState::kClosed;
+  close.close_reason = CloseReason::kResolvedPrivately;
+  close.closed_by = "cli";
+  close.closed_at = kT0;
+  CaseChange closing;
+  closing.action = "case.close";
+  REQUIRE(f.store->UpdateCase(close, closing, kT0));
+  CaseOn(f, ids[6], CaseState::kClosed);
+  found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
+  REQUIRE(found);
+  CHECK(found->empty());
+}
+
+TEST_CASE("The unanswered audit holds posts to the triage rules they were judged under, not rules edited later") {
+  Fixture f;
+  std::vector<Post> posts{APost("neutral"), APost("missed")};
+  posts[1].author.id = "a2";
+  auto ids = f.Ingest(posts);
+  Assessment a;
+  a.label = SentimentLabel::kNeutral;
+  a.priority = 4;
+  a.model_version = "t1";
+  REQUIRE(f.store->SaveAssessment(ids[0], a, TriageRecord{false, "nothing calls for an answer"}, kT0));
+  a.label = SentimentLabel::kNegative;
+  REQUIRE(f.store->SaveAssessment(ids[1], a, TriageRecord{true, "sentiment 'neg'"}, kT0));
+  auto listed = [&] {
+    std::vector<std::string> out;
+    const auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
+    REQUIRE(found);
+    for (const UnansweredPost& row : *found) out.push_back(row.post.post.external_id + ": " + row.reason);
+    return out;
+  };
+  const std::vector<std::string> expected{"missed: sentiment 'neg' (no case was opened)"};
+  CHECK(listed() == expected);
+  // Neutral posts need an answer from now on: the one judged before did not, and is not listed.
+  Brand brand = f.brand;
+  brand.settings = R"({"triage": {"answer_labels": ["neg", "neu"]}})";
+  REQUIRE(f.store->UpdateBrand(brand));
+  CHECK(listed() == expected);
+  // Nothing needs an answer any more: the post that did when it came, and got no case, is still listed.
+  brand.settings = R"({"triage": {"answer_labels": [], "answer_max_rating": 0, "answer_intents": [],
+                        "answer_max_priority": 0}})";
+  REQUIRE(f.store->UpdateBrand(brand));
+  CHECK(listed() == expected);
+}
+
+TEST_CASE("Posts judged before triage was recorded are judged again under the brand's current rules") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  std::vector<Post> posts{APost("negative"), APost("positive"), APost("follow-up"), APost("later")};
+  for (std::size_t i = 0; i < posts.size(); ++i) posts[i].author.id = "a" + std::to_string(i);
+  auto ids = f.Ingest(posts);
+  Assessment neg;
+  neg.label = SentimentLabel::kNegative;
+  neg.priority = 3;
+  neg.model_version = "t1";
+  Assessment pos = neg;
+  pos.label = SentimentLabel::kPositive;
+  pos.priority = 4;
+  REQUIRE(f.store->SaveAssessment(ids[0], neg, TriageRecord{}, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[1], pos, TriageRecord{}, kT0));
+  const Case open = CaseOn(f, ids[1], CaseState::kOpen);
+  CaseChange joined;
+  joined.action = "case.join";
+  joined.add_post_ids = {ids[2]};
+  REQUIRE(f.store->UpdateCase(open, joined, kT0));
+  REQUIRE(f.store->SaveAssessment(ids[2], neg, TriageRecord{}, kT0));
+  // As a database from before schema 8 has them: the first three judged without a record.
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((f.dir / "odziv.db").c_str(), &db) == SQLITE_OK);
+    const std::string sql =
+        fmt::format("DELETE FROM post_triage; UPDATE triage_record_start SET last_unrecorded_post_id = {};", ids[2]);
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  // Judged since the upgrade, with its record: negative, but the rules then did not answer it.
+  REQUIRE(f.store->SaveAssessment(ids[3], neg, TriageRecord{false, "platform 'x' is only tracked"}, kT0));
+  log.Take();
+  auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
+  REQUIRE(found);
+  // Those posts are walked in id order up to the last one judged before, a page a query.
+  std::vector<std::string> walk;
+  for (const std::string& sql : log.Take())
+    if (sql.find("FROM posts p") != std::string::npos) walk.push_back(sql);
+  REQUIRE(walk.size() == 1);
+  const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), walk[0]);
+  INFO(walk[0] << "\n" << plan);
+  CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
+  CHECK(plan.find("SCAN") == std::string::npos);
+  std::vector<std::string> listed;
+  for (const UnansweredPost& row : *found) listed.push_back(row.post.post.external_id + ": " + row.reason);
+  CHECK(listed == std::vector<std::string>{"negative: sentiment 'neg' (no case was opened)",
+                                           "positive: opened the case", "follow-up: sentiment 'neg'"});
+  // Under rules that answer nothing negative, only the post that opened the case is left.
+  Brand brand = f.brand;
+  brand.settings = R"({"triage": {"answer_labels": [], "answer_intents": [], "answer_max_priority": 0}})";
+  REQUIRE(f.store->UpdateBrand(brand));
+  found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
+  REQUIRE(found);
+  REQUIRE(found->size() == 1);
+  CHECK((*found)[0].reason == "opened the case");
 }
 
 TEST_CASE("A brand's cases are listed newest first through an index, in any state, without sorting the brand") {
@@ -379,4 +564,112 @@ TEST_CASE("A thread is read through three index lookups: its posts, its root and
   CHECK(plan.find("INDEX posts_by_parent (brand_id=? AND platform=? AND parent_id=?)") != std::string::npos);
   CHECK(plan.find("SCAN") == std::string::npos);
   CHECK(plan.find("posts_by_brand") == std::string::npos);
+}
+
+TEST_CASE("Operations counts follow cases, alerts and deliveries as they change, without counting every case") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  const std::string path = (f.dir / "odziv.db").string();
+  // What /metrics counted before the counts were kept: every case ever, by this formula.
+  auto missed_by_formula = [&](Timestamp now) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM cases c WHERE c.sla_due_at <= ?1 AND (coalesce(c.replied_at, "
+                               "c.confirmed_at) IS NULL OR coalesce(c.replied_at, c.confirmed_at) > c.sla_due_at) AND "
+                               "NOT (coalesce(c.replied_at, c.confirmed_at) IS NULL AND ((c.closed_at IS NOT NULL AND "
+                               "c.closed_at <= c.sla_due_at) OR c.paused_at IS NOT NULL))",
+                               -1, &stmt, nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(stmt, 1, ToUnixMillis(now));
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    const std::int64_t count = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return count;
+  };
+  const auto at = [](int minutes) { return kT0 + std::chrono::minutes(minutes); };
+  std::vector<Post> posts;
+  for (int i = 0; i < 7; ++i) posts.push_back(APost("p" + std::to_string(i)));
+  auto ids = f.Ingest(posts);
+  std::vector<Case> cases;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Case c;
+    c.brand_id = f.brand.id;
+    c.platform = "x";
+    c.thread_id = posts[i].external_id;
+    c.first_post_id = ids[i];
+    c.due_at = at(i == 6 ? 300 : 60);
+    CaseChange open;
+    open.action = "case.open";
+    if (i == 0) open.alerts = {Alert{0, 0, std::nullopt, "team", "new_case", "p0:new", "{}", "pending", kT0, 0, ""}};
+    cases.push_back(f.store->CreateCase(c, open, kT0).value());
+  }
+  auto change = [&](std::size_t i, auto edit) {
+    Case c = f.store->GetCase(cases[i].id).value();
+    edit(c);
+    CaseChange update;
+    update.action = "case.test";
+    cases[i] = f.store->UpdateCase(c, update, kT0).value();
+  };
+  change(0, [&](Case& c) { c.state = CaseState::kReplied; c.replied_at = at(120); });  // answered late: missed
+  change(1, [&](Case& c) { c.state = CaseState::kReplied; c.replied_at = at(30); });   // answered in time
+  auto close = [&](Timestamp when) {
+    return [when](Case& c) {
+      c.state = CaseState::kClosed;
+      c.close_reason = CloseReason::kResolvedPrivately;
+      c.closed_by = "cli";
+      c.closed_at = when;
+    };
+  };
+  change(2, close(at(120)));                            // closed late without an answer: missed
+  change(3, close(at(10)));                             // closed in time without one
+  change(4, [&](Case& c) { c.paused_at = at(20); });    // waiting for the customer
+  // 5 stays open and is overdue from minute 60 on; 6 is due at minute 300.
+  CHECK(f.store->CountOperations(at(180)).value().sla_missed == 3);
+  // At any time after these changes (/metrics asks at the present), the counts agree with the formula.
+  for (int minutes : {120, 180, 299, 300, 301}) {
+    CHECK(f.store->CountOperations(at(minutes))->sla_missed == missed_by_formula(at(minutes)));
+  }
+
+  // The answer to case 0 disappears and it re-opens; 5 is answered late; 6 is closed after its deadline; 4
+  // resumes.
+  change(0, [&](Case& c) { c.state = CaseState::kOpen; c.replied_at.reset(); });
+  change(5, [&](Case& c) { c.state = CaseState::kReplied; c.replied_at = at(200); });
+  change(6, close(at(400)));
+  change(4, [&](Case& c) { c.paused_at.reset(); });
+  for (int minutes : {400, 500}) {
+    CHECK(f.store->CountOperations(at(minutes))->sla_missed == missed_by_formula(at(minutes)));
+  }
+  CHECK(f.store->CountOperations(at(400))->sla_missed == 5);  // 0 and 4 (overdue again), 2, 5 and 6
+
+  // Alerts and deliveries by status.
+  const Alert alert = f.store->ListAlerts(cases[0].id).value().at(0);
+  REQUIRE(f.store->RecordAlertAttempt(alert.id, "sent", std::nullopt, "", kT0));
+  StoredDraft draft;
+  draft.case_id = cases[1].id;
+  draft.post_id = ids[1];
+  draft.text = "Hvala, javljamo se.";
+  DraftChange approve;
+  approve.action = "draft.approve";
+  approve.deliver = true;
+  REQUIRE(f.store->AddDraft(draft, approve, kT0));
+  OperationsCounts counts = f.store->CountOperations(kT0).value();
+  CHECK(counts.alerts == std::map<std::string, std::int64_t>{{"sent", 1}});
+  CHECK(counts.deliveries == std::map<std::string, std::int64_t>{{"pending", 1}});
+  const Delivery delivery = f.store->ListDeliveries(std::nullopt, cases[1].id).value().at(0);
+  REQUIRE(f.store->ClaimDelivery(delivery.id, kT0));
+  REQUIRE(f.store->RecordDeliveryOutcome(delivery.id, DeliveryOutcome{DeliveryStatus::kSent, "r1", "", {}, "", {}},
+                                         kT0));
+  log.Take();
+  counts = f.store->CountOperations(kT0).value();
+  CHECK(counts.deliveries == std::map<std::string, std::int64_t>{{"sent", 1}});  // none pending: left out
+
+  // No statement counts every case, delivery or alert: the overdue ones come from the partial index.
+  std::string plans;
+  for (const std::string& sql : log.Take()) plans += sql + "\n" + testing::StatementLog::Explain(path, sql);
+  INFO(plans);
+  CHECK(plans.find("INDEX cases_awaiting_response (sla_due_at<?)") != std::string::npos);
+  for (const char* table : {"SCAN cases", "SCAN c", "SCAN deliveries", "SCAN alerts"})
+    CHECK(plans.find(table) == std::string::npos);
 }

@@ -73,7 +73,7 @@ struct QueueFixture {
       a.topics = {"delivery"};
       a.priority = priority;
       a.urgency = 40;
-      REQUIRE(store->SaveAssessment(post_id, a, clock.Now()));
+      REQUIRE(store->SaveAssessment(post_id, a, TriageRecord{}, clock.Now()));
     }
     Case c;
     c.brand_id = brands[b].id;

@@ -136,7 +136,7 @@ struct Fixture {
     a.urgency = 50;
     CaseTracker tracker(*store);
     auto tracked = tracker.OnAssessed(post, a, clock.Now()).value();
-    REQUIRE(store->SaveAssessment(post.id, a, clock.Now()));
+    REQUIRE(store->SaveAssessment(post.id, a, TriageRecord{}, clock.Now()));
     REQUIRE(tracked.tracked_case);
     return *tracked.tracked_case;
   }

@@ -145,7 +145,7 @@ struct World {
     a.intents = {label == SentimentLabel::kNegative ? "complaint" : "praise"};
     a.priority = 2;
     a.urgency = 50;
-    MustOk(store.SaveAssessment(post.id, a, clock.Now()));
+    MustOk(store.SaveAssessment(post.id, a, TriageRecord{}, clock.Now()));
     CaseTracker tracker(store);
     (void)Must(tracker.OnAssessed(post, a, clock.Now()));
   }
