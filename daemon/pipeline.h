@@ -64,7 +64,7 @@ class Pipeline {
 
   // Judges every stored post not yet judged (a batch of at most `batch` posts per call), triages it into a
   // case, saves its assessment, then runs the SLA watchdog (when `watch`) and drafting. Cases and assessments
-  // are written 50 posts to a transaction (Store::BeginBatch), so a post costs its queries, not a disk sync
+  // are written 10 posts to a transaction (Store::BeginBatch), so a post costs its queries, not a disk sync
   // of its own; everything a tick writes is committed without a sync (DeferredSync) and synced once at its
   // end. A post whose triage fails (a brand's settings cannot be read) is counted in the report and
   // tried again next time; the others go on. Fails when the database does (the posts of the transaction
