@@ -67,6 +67,9 @@ struct IngestReport {
   // Of inserted_ids, the brand's own posts and posts already deleted when first stored: the case tracker
   // looks at these at once (a brand's reply answers a case), the rest wait for judging.
   std::vector<std::int64_t> inserted_brand_or_deleted_ids;
+
+  // Adds `other`'s counts and appends its ids (a poll's pages, a batch of pushes).
+  IngestReport& operator+=(const IngestReport& other);
 };
 
 // Posts one source pushed to odziv (a webhook delivery), to be stored without touching its poll state.

@@ -31,17 +31,7 @@ PollReport FetchAndStore(Store& store, platforms::Connector& connector, const So
     ++report.pages;
     cursor = page->next_cursor;
     report.cursor_after = cursor;
-    IngestReport& sum = report.stored;
-    sum.inserted += ingested->inserted;
-    sum.edited += ingested->edited;
-    sum.deleted += ingested->deleted;
-    sum.refreshed += ingested->refreshed;
-    sum.unchanged += ingested->unchanged;
-    sum.inserted_ids.insert(sum.inserted_ids.end(), ingested->inserted_ids.begin(), ingested->inserted_ids.end());
-    sum.inserted_brand_or_deleted_ids.insert(sum.inserted_brand_or_deleted_ids.end(),
-                                             ingested->inserted_brand_or_deleted_ids.begin(),
-                                             ingested->inserted_brand_or_deleted_ids.end());
-    sum.changed_ids.insert(sum.changed_ids.end(), ingested->changed_ids.begin(), ingested->changed_ids.end());
+    report.stored += *ingested;
     report.more = page->more;
     if (!page->more) break;
   }

@@ -58,20 +58,8 @@ void PushWriter::StoreBatch(std::vector<Pending>& batch) {
   const Timestamp now = clock_.Now();
   auto stored = store_.IngestPushed(pushes, now);
   IngestReport total;
-  auto add = [&total](const IngestReport& r) {
-    total.inserted += r.inserted;
-    total.edited += r.edited;
-    total.deleted += r.deleted;
-    total.refreshed += r.refreshed;
-    total.unchanged += r.unchanged;
-    total.inserted_ids.insert(total.inserted_ids.end(), r.inserted_ids.begin(), r.inserted_ids.end());
-    total.inserted_brand_or_deleted_ids.insert(total.inserted_brand_or_deleted_ids.end(),
-                                               r.inserted_brand_or_deleted_ids.begin(),
-                                               r.inserted_brand_or_deleted_ids.end());
-    total.changed_ids.insert(total.changed_ids.end(), r.changed_ids.begin(), r.changed_ids.end());
-  };
   if (stored) {
-    for (std::size_t i = 0; i < batch.size(); ++i) add((*stored)[i]);
+    for (std::size_t i = 0; i < batch.size(); ++i) total += (*stored)[i];
     if (on_stored_) on_stored_(total);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move((*stored)[i]));
     return;
@@ -87,7 +75,7 @@ void PushWriter::StoreBatch(std::vector<Pending>& batch) {
     }
     auto alone = store_.IngestPushed(std::span<const PushedPosts>(&pushes[i], 1), now);
     if (alone) {
-      add(alone->front());
+      total += alone->front();
       results.push_back(std::move(alone->front()));
     } else {
       results.push_back(Fail(alone.error()));
