@@ -527,6 +527,13 @@ constexpr std::string_view kSchema10 = R"sql(
 CREATE INDEX posts_by_parent ON posts (brand_id, platform, parent_id);
 )sql";
 
+// The API's case lists most urgent first (priority, deadline, none last, id): each brand's cases of each state
+// read in that order instead of sorting every case of the brands (seconds at a million cases).
+constexpr std::string_view kSchema11 = R"sql(
+CREATE INDEX cases_by_brand_state_urgency ON cases (brand_id, status, priority,
+                                                    coalesce(sla_due_at, 9223372036854775807), id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -543,6 +550,7 @@ constexpr std::array kMigrations = {
     Migration{8, "triage recorded with each assessment, indexed for the unanswered audit", kSchema8},
     Migration{9, "/metrics totals kept by triggers; cases awaiting a first response by deadline", kSchema9},
     Migration{10, "posts by parent, for reading a thread", kSchema10},
+    Migration{11, "cases by brand and state in urgency order, for the API's case lists", kSchema11},
 };
 
 }  // namespace

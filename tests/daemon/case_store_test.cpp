@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <random>
+#include <tuple>
 
 #include "daemon/migrations.h"
 #include "daemon/sqlite_store.h"
@@ -322,8 +325,13 @@ TEST_CASE("The unanswered audit reads unanswered cases and recorded misses by in
       CHECK(walk.empty());  // posts judged before triage was recorded: none in a database created since
       std::string plan = testing::StatementLog::Explain(path, by_case[0]);
       INFO(by_case[0] << "\n" << plan);
-      CHECK(plan.find(brand ? "SEARCH c USING INDEX cases_by_brand_state (brand_id=? AND status=?)"
-                            : "SEARCH c USING INDEX cases_by_status (status=?)") != std::string::npos);
+      // One brand's unanswered cases: either (brand_id, status, …) index serves.
+      const bool by_status =
+          brand ? plan.find("SEARCH c USING INDEX cases_by_brand_state (brand_id=? AND status=?)") != std::string::npos ||
+                      plan.find("SEARCH c USING INDEX cases_by_brand_state_urgency (brand_id=? AND status=?)") !=
+                          std::string::npos
+                : plan.find("SEARCH c USING INDEX cases_by_status (status=?)") != std::string::npos;
+      CHECK(by_status);
       CHECK(plan.find("SEARCH cp USING COVERING INDEX sqlite_autoindex_case_posts_1 (case_id=?)") !=
             std::string::npos);
       CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
@@ -532,6 +540,113 @@ TEST_CASE("A brand's cases are listed newest first through an index, in any stat
           std::string::npos);
     CHECK(plan.find("SCAN cases") == std::string::npos);
   }
+}
+
+TEST_CASE("Cases most urgent first come a page at a time in (priority, deadline, id) order through an index") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  Brand other_brand;
+  other_brand.slug = "kora";
+  other_brand.name = "Kora";
+  const Brand other = f.store->AddBrand(other_brand).value();
+  const Source other_source = testing::AddTestSource(*f.store, other.id, "kora-x");
+  // 60 cases over two brands and every state, with priorities and deadlines that tie often, some without one.
+  std::mt19937 random(7);
+  const std::array states{CaseState::kOpen, CaseState::kAwaitingApproval, CaseState::kReplied, CaseState::kConfirmed,
+                          CaseState::kClosed};
+  std::vector<Case> cases;
+  for (int i = 0; i < 60; ++i) {
+    const bool second = i % 3 == 0;
+    const Post p = APost(fmt::format("u{}", i));
+    const std::int64_t post_id =
+        f.store->IngestPage(second ? other_source.id : f.source.id, std::vector<Post>{p}, "", kT0, std::nullopt).value().inserted_ids[0];
+    Case c;
+    c.brand_id = second ? other.id : f.brand.id;
+    c.platform = "x";
+    c.thread_id = p.external_id;
+    c.author_id = "a1";
+    c.first_post_id = post_id;
+    c.priority = 1 + static_cast<int>(random() % 4);
+    if (random() % 4 != 0) c.due_at = kT0 + std::chrono::hours(random() % 3);
+    CaseChange open;
+    open.action = "case.open";
+    Case created = f.store->CreateCase(c, open, kT0).value();
+    created.state = states[random() % states.size()];
+    if (created.state == CaseState::kClosed) {
+      created.close_reason = CloseReason::kResolvedPrivately;
+      created.closed_by = "cli";
+      created.closed_at = kT0;
+    }
+    CaseChange change;
+    change.action = "case.test";
+    if (created.state == CaseState::kOpen) {
+      cases.push_back(created);
+      continue;
+    }
+    auto updated = f.store->UpdateCase(created, change, kT0);
+    INFO(CaseStateName(created.state) << ": " << (updated ? "" : updated.error().message));
+    REQUIRE(updated);
+    cases.push_back(*updated);
+  }
+  auto expected = [&](const std::vector<CaseState>& only, std::optional<int> priority) {
+    std::vector<Case> out;
+    for (const Case& c : cases)
+      if ((only.empty() || std::find(only.begin(), only.end(), c.state) != only.end()) &&
+          (!priority || c.priority == *priority))
+        out.push_back(c);
+    std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) {
+      const CaseUrgencyKey x = UrgencyKeyOf(a), y = UrgencyKeyOf(b);
+      return std::tie(x.priority, x.due_ms, x.id) < std::tie(y.priority, y.due_ms, y.id);
+    });
+    std::vector<std::int64_t> ids;
+    for (const Case& c : out) ids.push_back(c.id);
+    return ids;
+  };
+  // A list of more brands than the merged form takes (51 × 5 states) is sorted instead, with the same answer.
+  std::vector<std::int64_t> many_brands{f.brand.id, other.id};
+  for (std::int64_t id = 1000; many_brands.size() < 51; ++id) many_brands.push_back(id);
+  for (const auto& brands : {std::vector<std::int64_t>{f.brand.id, other.id}, many_brands}) {
+    for (const std::vector<CaseState>& only :
+         {std::vector<CaseState>{}, std::vector{CaseState::kClosed, CaseState::kOpen, CaseState::kOpen}}) {
+      for (std::optional<int> priority : {std::optional<int>{}, std::optional<int>{2}}) {
+        for (std::size_t limit : {1, 2, 5}) {
+          INFO("brands " << brands.size() << ", states " << only.size() << ", limit " << limit);
+          CasePageFilter filter;
+          filter.brand_ids = brands;
+          filter.states = only;
+          filter.priority = priority;
+          filter.most_urgent_first = true;
+          filter.limit = limit;
+          std::vector<std::int64_t> walked;
+          for (;;) {
+            auto page = f.store->ListCasePage(filter).value();
+            for (const Case& c : page) walked.push_back(c.id);
+            if (page.size() < limit) break;
+            filter.after = UrgencyKeyOf(page.back());
+          }
+          CHECK(walked == expected(only, priority));
+        }
+      }
+    }
+  }
+  // A page after a cursor reads three index ranges of each brand and state, never the whole table.
+  CasePageFilter filter;
+  filter.brand_ids = {f.brand.id, other.id};
+  filter.most_urgent_first = true;
+  filter.limit = 3;
+  filter.after = UrgencyKeyOf(f.store->ListCasePage(filter).value().back());
+  log.Take();
+  REQUIRE(f.store->ListCasePage(filter).value().size() == 3);
+  const std::vector<std::string> statements = log.Take();
+  REQUIRE(statements.size() == 1);
+  const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), statements[0]);
+  INFO(plan);
+  CHECK(plan.find("INDEX cases_by_brand_state_urgency (brand_id=? AND status=? AND priority=? AND <expr>=? AND id>?)") !=
+        std::string::npos);
+  CHECK(plan.find("INDEX cases_by_brand_state_urgency (brand_id=? AND status=? AND priority=? AND <expr>>?)") !=
+        std::string::npos);
+  CHECK(plan.find("INDEX cases_by_brand_state_urgency (brand_id=? AND status=? AND priority>?)") != std::string::npos);
+  CHECK(plan.find("SCAN cases") == std::string::npos);
 }
 
 TEST_CASE("A thread is read through three index lookups: its posts, its root and direct replies, never the brand") {
