@@ -534,6 +534,100 @@ CREATE INDEX cases_by_brand_state_urgency ON cases (brand_id, status, priority,
                                                     coalesce(sla_due_at, 9223372036854775807), id);
 )sql";
 
+// The dashboard's post counts, kept by triggers per brand and 15-minute slot of creation time (every hour and
+// day boundary of every time zone is a slot boundary): posts by the label of their newest assessment ('' not
+// yet judged), and by topic, counting what the dashboard counts (not the brand's own, not deleted). A 30-day
+// dashboard of a big brand sums a few thousand rows instead of joining 130,000 posts to their judgements.
+// Posts are never removed but with their brand, whose counts the foreign key removes with it; so are
+// assessments. The case indexes of the answered and missed counts become covering: reading 20,000 cases of
+// a month took up to a second on a cold cache.
+constexpr std::string_view kSchema12 = R"sql(
+DROP INDEX cases_by_brand_answered;
+CREATE INDEX cases_by_brand_answered ON cases (brand_id, coalesce(replied_at, confirmed_at), replied_at, confirmed_at,
+                                               sla_started_at, opened_at, sla_due_at);
+DROP INDEX cases_by_brand_due;
+CREATE INDEX cases_by_brand_due ON cases (brand_id, sla_due_at, replied_at, confirmed_at, closed_at, paused_at);
+CREATE TABLE post_counts (
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  slot INTEGER NOT NULL,   -- created_at / 900000
+  label TEXT NOT NULL,     -- neg, neu, pos, or '' when not judged
+  posts INTEGER NOT NULL,
+  PRIMARY KEY (brand_id, slot, label)
+) WITHOUT ROWID;
+CREATE TABLE topic_counts (
+  brand_id INTEGER NOT NULL REFERENCES brands (id) ON DELETE CASCADE,
+  slot INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  posts INTEGER NOT NULL,
+  PRIMARY KEY (brand_id, slot, topic)
+) WITHOUT ROWID;
+INSERT INTO post_counts (brand_id, slot, label, posts)
+SELECT p.brand_id, p.created_at / 900000, coalesce(a.label, ''), count(*) FROM posts p
+LEFT JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id)
+WHERE p.from_brand = 0 AND p.deleted_at IS NULL GROUP BY 1, 2, 3;
+INSERT INTO topic_counts (brand_id, slot, topic, posts)
+SELECT p.brand_id, p.created_at / 900000, t.value, count(*) FROM posts p
+JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE post_id = p.id) JOIN json_each(a.topics) t
+WHERE p.from_brand = 0 AND p.deleted_at IS NULL GROUP BY 1, 2, 3;
+
+-- A new post has no assessment yet.
+CREATE TRIGGER post_counts_added AFTER INSERT ON posts WHEN NEW.from_brand = 0 AND NEW.deleted_at IS NULL
+BEGIN
+  INSERT INTO post_counts (brand_id, slot, label, posts) VALUES (NEW.brand_id, NEW.created_at / 900000, '', 1)
+  ON CONFLICT (brand_id, slot, label) DO UPDATE SET posts = posts + 1;
+END;
+
+-- A post that stops or starts counting (deleted, restored), or moves: out of its old place, into its new one.
+CREATE TRIGGER post_counts_moved AFTER UPDATE OF brand_id, created_at, from_brand, deleted_at ON posts
+WHEN OLD.brand_id IS NOT NEW.brand_id OR OLD.created_at IS NOT NEW.created_at OR OLD.from_brand IS NOT NEW.from_brand
+  OR (OLD.deleted_at IS NULL) IS NOT (NEW.deleted_at IS NULL)
+BEGIN
+  INSERT INTO post_counts (brand_id, slot, label, posts)
+  SELECT OLD.brand_id, OLD.created_at / 900000,
+         coalesce((SELECT label FROM assessments WHERE post_id = OLD.id ORDER BY id DESC LIMIT 1), ''), -1
+  WHERE OLD.from_brand = 0 AND OLD.deleted_at IS NULL
+  ON CONFLICT (brand_id, slot, label) DO UPDATE SET posts = posts - 1;
+  INSERT INTO topic_counts (brand_id, slot, topic, posts)
+  SELECT OLD.brand_id, OLD.created_at / 900000, t.value, -1
+  FROM json_each((SELECT topics FROM assessments WHERE post_id = OLD.id ORDER BY id DESC LIMIT 1)) t
+  WHERE OLD.from_brand = 0 AND OLD.deleted_at IS NULL
+  ON CONFLICT (brand_id, slot, topic) DO UPDATE SET posts = posts - 1;
+  INSERT INTO post_counts (brand_id, slot, label, posts)
+  SELECT NEW.brand_id, NEW.created_at / 900000,
+         coalesce((SELECT label FROM assessments WHERE post_id = NEW.id ORDER BY id DESC LIMIT 1), ''), 1
+  WHERE NEW.from_brand = 0 AND NEW.deleted_at IS NULL
+  ON CONFLICT (brand_id, slot, label) DO UPDATE SET posts = posts + 1;
+  INSERT INTO topic_counts (brand_id, slot, topic, posts)
+  SELECT NEW.brand_id, NEW.created_at / 900000, t.value, 1
+  FROM json_each((SELECT topics FROM assessments WHERE post_id = NEW.id ORDER BY id DESC LIMIT 1)) t
+  WHERE NEW.from_brand = 0 AND NEW.deleted_at IS NULL
+  ON CONFLICT (brand_id, slot, topic) DO UPDATE SET posts = posts + 1;
+END;
+
+-- A new newest assessment of a counted post: its label and topics replace the previous one's.
+CREATE TRIGGER post_counts_judged AFTER INSERT ON assessments
+WHEN NOT EXISTS (SELECT 1 FROM assessments WHERE post_id = NEW.post_id AND id > NEW.id)
+  AND EXISTS (SELECT 1 FROM posts WHERE id = NEW.post_id AND from_brand = 0 AND deleted_at IS NULL)
+BEGIN
+  INSERT INTO post_counts (brand_id, slot, label, posts)
+  SELECT p.brand_id, p.created_at / 900000,
+         coalesce((SELECT label FROM assessments WHERE post_id = p.id AND id < NEW.id ORDER BY id DESC LIMIT 1), ''), -1
+  FROM posts p WHERE p.id = NEW.post_id
+  ON CONFLICT (brand_id, slot, label) DO UPDATE SET posts = posts - 1;
+  INSERT INTO topic_counts (brand_id, slot, topic, posts)
+  SELECT p.brand_id, p.created_at / 900000, t.value, -1 FROM posts p,
+         json_each((SELECT topics FROM assessments WHERE post_id = NEW.post_id AND id < NEW.id ORDER BY id DESC LIMIT 1)) t
+  WHERE p.id = NEW.post_id
+  ON CONFLICT (brand_id, slot, topic) DO UPDATE SET posts = posts - 1;
+  INSERT INTO post_counts (brand_id, slot, label, posts)
+  SELECT p.brand_id, p.created_at / 900000, NEW.label, 1 FROM posts p WHERE p.id = NEW.post_id
+  ON CONFLICT (brand_id, slot, label) DO UPDATE SET posts = posts + 1;
+  INSERT INTO topic_counts (brand_id, slot, topic, posts)
+  SELECT p.brand_id, p.created_at / 900000, t.value, 1 FROM posts p, json_each(NEW.topics) t WHERE p.id = NEW.post_id
+  ON CONFLICT (brand_id, slot, topic) DO UPDATE SET posts = posts + 1;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -551,6 +645,8 @@ constexpr std::array kMigrations = {
     Migration{9, "/metrics totals kept by triggers; cases awaiting a first response by deadline", kSchema9},
     Migration{10, "posts by parent, for reading a thread", kSchema10},
     Migration{11, "cases by brand and state in urgency order, for the API's case lists", kSchema11},
+    Migration{12, "the dashboard's post and topic counts per brand and 15 minutes, kept by triggers; covering "
+                  "indexes for its case counts", kSchema12},
 };
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "core/clock.h"
+#include "daemon/api_stats.h"
 #include "daemon/sqlite_store.h"
 #include "daemon/unanswered_audit.h"
 
@@ -227,7 +228,16 @@ int main(int argc, char** argv) {
       {"cases: unanswered, most urgent first", case_page(all_brands, unanswered, true, std::nullopt)},
       {"cases: every state, most urgent first", case_page(all_brands, {}, true, std::nullopt)},
       {"cases: one brand, newest first", case_page({big_brand}, {}, false, std::nullopt)},
-      {"dashboard: one brand, 30 daily buckets",
+      // The buckets the API asks for (GET /api/v1/stats?brand=…&from=<29 days ago>): days in the brand's zone,
+      // the first from midnight, the last until now.
+      {"dashboard: one brand, 30 days as the API asks",
+       [&](SqliteStore& s) {
+         auto bounds = daemon::StatsBuckets(now - std::chrono::hours(24 * 29), now, true, "Europe/Sarajevo");
+         DashboardQuery q{{big_brand}, Must(std::move(bounds), "buckets"), now};
+         return Must(s.DashboardStatistics(q), "dashboard").buckets.size();
+       }},
+      // Bounds that no API request makes (every one mid-way through a quarter hour): the worst case.
+      {"dashboard: one brand, 30 × 24 h back from now",
        [&](SqliteStore& s) {
          DashboardQuery q{{big_brand}, {}, now};
          for (int d = 30; d >= 0; --d) q.bounds.push_back(now - std::chrono::hours(24 * d));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <random>
 #include <tuple>
 
@@ -647,6 +648,123 @@ TEST_CASE("Cases most urgent first come a page at a time in (priority, deadline,
         std::string::npos);
   CHECK(plan.find("INDEX cases_by_brand_state_urgency (brand_id=? AND status=? AND priority>?)") != std::string::npos);
   CHECK(plan.find("SCAN cases") == std::string::npos);
+}
+
+TEST_CASE("The dashboard counts posts by label and topic from counts kept per 15 minutes, exact at any bounds") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  std::mt19937 random(11);
+  const std::array labels{SentimentLabel::kNegative, SentimentLabel::kNeutral, SentimentLabel::kPositive};
+  const std::array<std::vector<std::string>, 4> topic_sets{std::vector<std::string>{},
+                                                           {"delivery"},
+                                                           {"billing", "delivery"},
+                                                           {"praise", "praise"}};
+  // What the dashboard must count, kept alongside: every post's time, whether it counts, its newest judgement.
+  struct Expected {
+    Timestamp created;
+    bool counts = true;
+    std::optional<SentimentLabel> label;
+    std::vector<std::string> topics;
+  };
+  std::map<std::int64_t, Expected> expected;
+  std::vector<Post> posts;
+  for (int i = 0; i < 120; ++i) {
+    Post p = APost(fmt::format("d{}", i));
+    p.created_at = kT0 + std::chrono::milliseconds(random() % (6 * 3'600'000));
+    p.from_brand = random() % 10 == 0;
+    if (random() % 15 == 0) p.deleted_at = p.created_at;
+    posts.push_back(p);
+  }
+  const auto ids = f.Ingest(posts);
+  REQUIRE(ids.size() == posts.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    expected[ids[i]] = {posts[i].created_at, !posts[i].from_brand && !posts[i].deleted_at, std::nullopt, {}};
+  // Judged once, some twice with another label and topics, some deleted afterwards.
+  auto judge = [&](std::int64_t id) {
+    Assessment a;
+    a.label = labels[random() % labels.size()];
+    a.topics = topic_sets[random() % topic_sets.size()];
+    a.model_version = "t";
+    REQUIRE(f.store->SaveAssessment(id, a, TriageRecord{}, kT0));
+    expected[id].label = a.label;
+    expected[id].topics = a.topics;
+  };
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (posts[i].from_brand || random() % 5 == 0) continue;
+    judge(ids[i]);
+    if (random() % 3 == 0) judge(ids[i]);
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (posts[i].from_brand || posts[i].deleted_at || random() % 8 != 0) continue;
+    Post gone = posts[i];
+    gone.deleted_at = kT0 + std::chrono::hours(7);
+    REQUIRE(f.store->IngestPage(f.source.id, std::vector<Post>{gone}, "", kT0, std::nullopt));
+    expected[ids[i]].counts = false;
+  }
+
+  auto check = [&](const std::vector<Timestamp>& bounds) {
+    DashboardQuery q{{f.brand.id}, bounds, kT0 + std::chrono::hours(8)};
+    const Dashboard d = f.store->DashboardStatistics(q).value();
+    REQUIRE(d.buckets.size() == bounds.size() - 1);
+    std::map<std::string, std::vector<std::int64_t>> topics;
+    for (std::size_t b = 0; b + 1 < bounds.size(); ++b) {
+      DashboardBucket want;
+      for (const auto& [id, e] : expected) {
+        if (!e.counts || e.created < bounds[b] || e.created >= bounds[b + 1]) continue;
+        ++want.posts;
+        if (e.label == SentimentLabel::kNegative) ++want.neg;
+        if (e.label == SentimentLabel::kNeutral) ++want.neu;
+        if (e.label == SentimentLabel::kPositive) ++want.pos;
+        for (const std::string& t : e.topics) {
+          auto& counts = topics[t];
+          counts.resize(bounds.size() - 1);
+          ++counts[b];
+        }
+      }
+      INFO("bucket " << b);
+      CHECK(d.buckets[b].posts == want.posts);
+      CHECK(d.buckets[b].neg == want.neg);
+      CHECK(d.buckets[b].neu == want.neu);
+      CHECK(d.buckets[b].pos == want.pos);
+    }
+    std::map<std::string, std::vector<std::int64_t>> got;
+    for (const DashboardTopic& t : d.topics) got[t.topic] = t.counts;
+    CHECK(got == topics);
+  };
+  // Bounds that cut 15-minute slots anywhere (a range from 7 min 13 s, hours of a +5:45 zone, now mid-slot),
+  // a bucket inside one slot, and whole slots.
+  const auto ms = [](std::int64_t v) { return std::chrono::milliseconds(v); };
+  std::vector<Timestamp> cut{kT0 + ms(433'000)};
+  for (int h = 1; h <= 5; ++h) cut.push_back(kT0 + std::chrono::hours(h) - std::chrono::minutes(15));
+  cut.push_back(kT0 + std::chrono::hours(5) + ms(187'001));
+  cut.push_back(kT0 + std::chrono::hours(5) + ms(187'002));
+  cut.push_back(kT0 + std::chrono::hours(6) + ms(1));
+  check(cut);
+  check({kT0 - std::chrono::hours(1), kT0 + std::chrono::hours(3), kT0 + std::chrono::hours(9)});
+  // Whole slots read only the counts, never the posts.
+  log.Take();
+  const Timestamp slot = kT0 + std::chrono::seconds(200);  // kT0 is 700 s into a 15-minute slot
+  check({slot, slot + std::chrono::hours(2), slot + std::chrono::hours(6)});
+  // The cases opened, answered and missed come from their indexes alone.
+  for (const std::string& sql : log.Take()) {
+    INFO(sql);
+    CHECK(sql.find("posts p") == std::string::npos);
+    if (sql.find("WITH bucket") == std::string::npos) continue;
+    const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), sql);
+    INFO(plan);
+    CHECK(plan.find("SEARCH c USING COVERING INDEX cases_by_brand_") != std::string::npos);
+  }
+  // A database from before the counts gets them from its posts when migrated.
+  f.store.reset();
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((f.dir / "odziv.db").string().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "DROP TRIGGER post_counts_added; DROP TRIGGER post_counts_moved; DROP TRIGGER post_counts_judged; "
+                       "DROP TABLE post_counts; DROP TABLE topic_counts; PRAGMA user_version = 11;",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  f.store = testing::OpenTempStore(f.dir, &f.clock);
+  check(cut);
 }
 
 TEST_CASE("A thread is read through three index lookups: its posts, its root and direct replies, never the brand") {
