@@ -628,6 +628,32 @@ BEGIN
 END;
 )sql";
 
+// The posts list filtered by label: each judged post's newest label with its brand, kept by a trigger on
+// assessments, indexed so that a brand's posts of one label are read newest first instead of looking up the
+// newest judgement of every post of the brand until a page is full.
+constexpr std::string_view kSchema13 = R"sql(
+CREATE TABLE post_labels (
+  post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+  brand_id INTEGER NOT NULL,
+  label TEXT NOT NULL
+);
+INSERT INTO post_labels (post_id, brand_id, label)
+SELECT p.id, p.brand_id, a.label FROM posts p JOIN assessments a ON a.id = (SELECT max(id) FROM assessments WHERE
+post_id = p.id);
+CREATE INDEX post_labels_by_brand ON post_labels (brand_id, label, post_id);
+CREATE TRIGGER post_labels_judged AFTER INSERT ON assessments
+WHEN NOT EXISTS (SELECT 1 FROM assessments WHERE post_id = NEW.post_id AND id > NEW.id)
+BEGIN
+  INSERT INTO post_labels (post_id, brand_id, label)
+  SELECT NEW.post_id, brand_id, NEW.label FROM posts WHERE id = NEW.post_id
+  ON CONFLICT (post_id) DO UPDATE SET label = excluded.label;
+END;
+CREATE TRIGGER post_labels_moved AFTER UPDATE OF brand_id ON posts WHEN OLD.brand_id IS NOT NEW.brand_id
+BEGIN
+  UPDATE post_labels SET brand_id = NEW.brand_id WHERE post_id = NEW.id;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "brands, sources, posts, revisions, assessments, cases, drafts, deliveries, alerts, users, "
                  "audit events, config generation",
@@ -647,6 +673,7 @@ constexpr std::array kMigrations = {
     Migration{11, "cases by brand and state in urgency order, for the API's case lists", kSchema11},
     Migration{12, "the dashboard's post and topic counts per brand and 15 minutes, kept by triggers; covering "
                   "indexes for its case counts", kSchema12},
+    Migration{13, "each judged post's newest label by brand, for the posts list filtered by label", kSchema13},
 };
 
 }  // namespace

@@ -160,29 +160,49 @@ std::string MostUrgentFirst(const CasePageFilter& filter, const std::string& whe
 
 Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& filter) {
   if (auto ok = CheckPage(filter.brand_ids, filter.limit, "posts"); !ok) return Fail(ok.error());
-  // The filters other than the brand, the same for every brand.
+  // The filters other than the brand and the label, the same for every brand. With a label, the posts are
+  // read through post_labels (migration 13) joined to posts as `p`.
+  const bool labelled = filter.label && filter.brand_ids.size() <= kMaxBrandBranches;
+  const std::string_view p = labelled ? "p." : "";
   std::string where;
   std::vector<SqlValue> where_params;
   if (filter.platform) {
-    where += " AND platform = ?";
+    where += fmt::format(" AND {}platform = ?", p);
     where_params.emplace_back(*filter.platform);
   }
   if (filter.since) {
-    where += " AND created_at >= ?";
+    where += fmt::format(" AND {}created_at >= ?", p);
     where_params.emplace_back(ToUnixMillis(*filter.since));
   }
-  if (filter.label) {
-    // The newest assessment decides, as everywhere else.
-    where += " AND (SELECT label FROM assessments WHERE assessments.post_id = posts.id ORDER BY id DESC LIMIT 1) = ?";
-    where_params.emplace_back(std::string(SentimentLabelName(*filter.label)));
-  }
   if (filter.before_id) {
-    where += " AND id < ?";
+    where += fmt::format(" AND {}id < ?", p);
     where_params.emplace_back(*filter.before_id);
   }
   std::vector<SqlValue> params;
-  const std::string sql =
-      NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
+  std::string sql;
+  if (labelled) {
+    // Each brand's posts of the label newest first from post_labels_by_brand, merged.
+    const std::string label(SentimentLabelName(*filter.label));
+    const auto n = static_cast<std::int64_t>(filter.limit);
+    for (std::int64_t brand : filter.brand_ids) {
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += fmt::format("SELECT * FROM (SELECT {} FROM post_labels l CROSS JOIN posts p ON p.id = l.post_id "
+                         "WHERE l.brand_id = ? AND l.label = ?{} ORDER BY l.post_id DESC LIMIT ?)",
+                         Qualified(kPostColumns, "p"), where);
+      params.emplace_back(brand);
+      params.emplace_back(label);
+      params.insert(params.end(), where_params.begin(), where_params.end());
+      params.emplace_back(n);
+    }
+    sql += " ORDER BY id DESC LIMIT ?";
+    params.emplace_back(n);
+  } else {
+    if (filter.label) {
+      where += " AND (SELECT label FROM post_labels WHERE post_id = posts.id) = ?";
+      where_params.emplace_back(std::string(SentimentLabelName(*filter.label)));
+    }
+    sql = NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
+  }
   Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());

@@ -10,6 +10,7 @@
 #include <array>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "daemon/migrations.h"
@@ -760,11 +761,92 @@ TEST_CASE("The dashboard counts posts by label and topic from counts kept per 15
   REQUIRE(sqlite3_open((f.dir / "odziv.db").string().c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "DROP TRIGGER post_counts_added; DROP TRIGGER post_counts_moved; DROP TRIGGER post_counts_judged; "
-                       "DROP TABLE post_counts; DROP TABLE topic_counts; PRAGMA user_version = 11;",
+                       "DROP TABLE post_counts; DROP TABLE topic_counts; DROP TRIGGER post_labels_judged; "
+                       "DROP TRIGGER post_labels_moved; DROP TABLE post_labels; PRAGMA user_version = 11;",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   f.store = testing::OpenTempStore(f.dir, &f.clock);
   check(cut);
+  // … and the newest label of each judged post (migration 13), deleted posts included as in the list.
+  PostPageFilter negative;
+  negative.brand_ids = {f.brand.id};
+  negative.label = SentimentLabel::kNegative;
+  negative.limit = 1000;
+  std::set<std::int64_t> listed, judged_negative;
+  const std::vector<StoredPost> page = f.store->ListPostPage(negative).value();
+  for (const StoredPost& p : page) listed.insert(p.id);
+  for (const auto& [id, e] : expected)
+    if (e.label == SentimentLabel::kNegative) judged_negative.insert(id);
+  CHECK(listed == judged_negative);
+}
+
+TEST_CASE("Posts of one label come newest first by their newest judgement, from an index of labels") {
+  testing::StatementLog log;  // before the store opens its connection
+  Fixture f;
+  std::mt19937 random(5);
+  std::vector<Post> posts;
+  for (int i = 0; i < 40; ++i) {
+    Post p = APost(fmt::format("l{}", i));
+    p.platform = i % 4 == 0 ? "x" : "mastodon";
+    posts.push_back(p);
+  }
+  const auto ids = f.Ingest(posts);
+  REQUIRE(ids.size() == posts.size());
+  std::map<std::int64_t, SentimentLabel> newest;
+  for (std::int64_t id : ids) {
+    for (int times = static_cast<int>(random() % 3); times > 0; --times) {  // never, once or twice
+      Assessment a;
+      a.label = random() % 2 ? SentimentLabel::kNegative : SentimentLabel::kPositive;
+      a.model_version = "t";
+      REQUIRE(f.store->SaveAssessment(id, a, TriageRecord{}, kT0));
+      newest[id] = a.label;
+    }
+  }
+  auto expected = [&](std::optional<std::string> platform) {
+    std::vector<std::int64_t> out;
+    for (std::size_t i = ids.size(); i-- > 0;)
+      if (newest.count(ids[i]) && newest[ids[i]] == SentimentLabel::kNegative &&
+          (!platform || posts[i].platform == *platform))
+        out.push_back(ids[i]);
+    return out;
+  };
+  std::vector<std::int64_t> many_brands{f.brand.id};  // past 50 brands the label is looked up per post
+  for (std::int64_t id = 1000; many_brands.size() < 51; ++id) many_brands.push_back(id);
+  for (const auto& brands : {std::vector<std::int64_t>{f.brand.id}, many_brands}) {
+    for (std::optional<std::string> platform : {std::optional<std::string>{}, std::optional<std::string>{"x"}}) {
+      for (std::size_t limit : {1, 3, 100}) {
+        INFO("brands " << brands.size() << ", limit " << limit);
+        PostPageFilter filter;
+        filter.brand_ids = brands;
+        filter.label = SentimentLabel::kNegative;
+        filter.platform = platform;
+        filter.limit = limit;
+        std::vector<std::int64_t> walked;
+        for (;;) {
+          auto page = f.store->ListPostPage(filter).value();
+          for (const StoredPost& post : page) walked.push_back(post.id);
+          if (page.size() < limit) break;
+          filter.before_id = page.back().id;
+        }
+        CHECK(walked == expected(platform));
+      }
+    }
+  }
+  PostPageFilter filter;
+  filter.brand_ids = {f.brand.id};
+  filter.label = SentimentLabel::kNegative;
+  filter.before_id = ids[30];
+  log.Take();
+  REQUIRE(f.store->ListPostPage(filter));
+  const std::vector<std::string> statements = log.Take();
+  REQUIRE(statements.size() == 1);
+  const std::string plan = testing::StatementLog::Explain((f.dir / "odziv.db").string(), statements[0]);
+  INFO(statements[0] << "\n" << plan);
+  CHECK(plan.find("SEARCH l USING COVERING INDEX post_labels_by_brand (brand_id=? AND label=? AND post_id<?)") !=
+        std::string::npos);
+  CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+  CHECK(plan.find("SCAN l") == std::string::npos);
+  CHECK(plan.find("SCAN p") == std::string::npos);
 }
 
 TEST_CASE("A thread is read through three index lookups: its posts, its root and direct replies, never the brand") {
