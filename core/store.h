@@ -102,6 +102,26 @@ struct PostOutcome {
                                          // was recorded (an older database), or never judged
 };
 
+// A post the unanswered audit decides on (Store::ListUnansweredCandidates), with only what it decides and
+// prints by: the post's identity, its latest case, and the triage verdict recorded with its newest judgement.
+struct UnansweredCandidate {
+  struct LatestCase {
+    std::int64_t id = 0;
+    CaseState state = CaseState::kOpen;
+    std::optional<Timestamp> due_at;
+    std::int64_t first_post_id = 0;
+  };
+  std::int64_t post_id = 0;
+  std::int64_t brand_id = 0;
+  std::string platform;
+  std::string external_id;
+  std::string author;  // the handle, else the platform's author id
+  std::string url;
+  Timestamp created_at{};
+  std::optional<LatestCase> latest_case;  // nullopt: in no case
+  std::optional<TriageRecord> triage;     // nullopt: judged before triage was recorded (an older database)
+};
+
 struct OutcomeFilter {
   std::optional<std::int64_t> brand_id;
   std::optional<Timestamp> since;       // posts created at or after
@@ -398,9 +418,10 @@ class Store {
   // after `since` (nullopt: all time), the brand's own left out, oldest id first, all at once (the list is the
   // backlog of unanswered cases and the audit's findings, not the period's posts): every post whose latest case
   // is unanswered (open, awaiting approval or replied), with that case; and every post in no case, not deleted,
-  // whose triage record says it needs an answer. Each with its triage record; the newest assessment only where
-  // the post is in no case or has no triage record (reading it back costs more than the rest of the row).
-  [[nodiscard]] virtual Result<std::vector<PostOutcome>> ListUnansweredCandidates(
+  // whose triage record says it needs an answer. Each with its triage record. Narrow rows: the audit reads
+  // the whole post and its judgement (GetPost, GetAssessment) only for the few it must judge again or give a
+  // deadline (posts in no case, posts without a triage record).
+  [[nodiscard]] virtual Result<std::vector<UnansweredCandidate>> ListUnansweredCandidates(
       std::optional<std::int64_t> brand_id, std::optional<Timestamp> since) = 0;
   // A post of the brand by platform and external id (kNotFound).
   [[nodiscard]] virtual Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,

@@ -61,17 +61,17 @@ int Unanswered(CommandIo& io) {
     value list = value::array();
     for (const UnansweredPost& row : *rows) {
       value r = value::object();
-      r["post_id"] = value::number(row.post.id);
+      const UnansweredCandidate& p = row.post;
+      r["post_id"] = value::number(p.post_id);
       r["brand"] = value::string(row.brand_slug);
-      r["platform"] = value::string(row.post.post.platform);
-      r["external_id"] = value::string(row.post.post.external_id);
-      r["author"] = value::string(row.post.post.author.handle.empty() ? row.post.post.author.id
-                                                                        : row.post.post.author.handle);
-      r["url"] = value::string(row.post.post.url);
-      r["created_at"] = value::string(FormatIsoTimestamp(row.post.post.created_at));
-      r["case_id"] = row.unanswered_case ? value::number(row.unanswered_case->id) : value::null();
-      r["case_state"] = row.unanswered_case ? value::string(std::string(CaseStateName(row.unanswered_case->state)))
-                                            : value::null();
+      r["platform"] = value::string(p.platform);
+      r["external_id"] = value::string(p.external_id);
+      r["author"] = value::string(p.author);
+      r["url"] = value::string(p.url);
+      r["created_at"] = value::string(FormatIsoTimestamp(p.created_at));
+      r["case_id"] = p.latest_case ? value::number(p.latest_case->id) : value::null();
+      r["case_state"] =
+          p.latest_case ? value::string(std::string(CaseStateName(p.latest_case->state))) : value::null();
       r["reason"] = value::string(row.reason);
       r["due_at"] = row.due_at ? value::string(FormatIsoTimestamp(*row.due_at)) : value::null();
       r["late_s"] = value::number(static_cast<std::int64_t>(
@@ -89,11 +89,10 @@ int Unanswered(CommandIo& io) {
     io.out << fmt::format("{:>7} {:<16} {:<9} {:<18} {:>6} {:<18} {:>9} {}\n", "POST", "BRAND", "PLATFORM", "AUTHOR",
                           "CASE", "STATE", "LATE", "WHY");
     for (const UnansweredPost& row : *rows) {
-      const auto& p = row.post.post;
-      io.out << fmt::format("{:>7} {:<16} {:<9} {:<18} {:>6} {:<18} {:>9} {}\n", row.post.id, row.brand_slug,
-                            p.platform, p.author.handle.empty() ? p.author.id : p.author.handle,
-                            row.unanswered_case ? std::to_string(row.unanswered_case->id) : "-",
-                            row.unanswered_case ? CaseStateName(row.unanswered_case->state) : "no case",
+      const UnansweredCandidate& p = row.post;
+      io.out << fmt::format("{:>7} {:<16} {:<9} {:<18} {:>6} {:<18} {:>9} {}\n", p.post_id, row.brand_slug,
+                            p.platform, p.author, p.latest_case ? std::to_string(p.latest_case->id) : "-",
+                            p.latest_case ? CaseStateName(p.latest_case->state) : "no case",
                             row.late.count() > 0 ? FormatTimeLeft(row.late) : "not yet", row.reason);
     }
     io.out << fmt::format("{} post(s) without an answer\n", rows->size());

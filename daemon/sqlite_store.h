@@ -106,7 +106,7 @@ class SqliteStore final : public Store {
                                           std::optional<Timestamp> next_attempt_at, std::string_view error,
                                           Timestamp now) override;
   [[nodiscard]] Result<std::vector<PostOutcome>> ListPostOutcomes(const OutcomeFilter& filter) override;
-  [[nodiscard]] Result<std::vector<PostOutcome>> ListUnansweredCandidates(std::optional<std::int64_t> brand_id,
+  [[nodiscard]] Result<std::vector<UnansweredCandidate>> ListUnansweredCandidates(std::optional<std::int64_t> brand_id,
                                                                         std::optional<Timestamp> since) override;
   [[nodiscard]] Result<StoredPost> FindPost(std::int64_t brand_id, std::string_view platform,
                                             std::string_view external_id) override;

@@ -13,9 +13,8 @@
 namespace odziv::daemon {
 
 struct UnansweredPost {
-  StoredPost post;
+  UnansweredCandidate post;  // latest_case: the unanswered case; nullopt: it needed an answer, no case was opened
   std::string brand_slug;
-  std::optional<Case> unanswered_case;  // nullopt: triage says it needs an answer but no case was opened
   std::string reason;                   // why it needed an answer (triage), or the case's state
   std::optional<Timestamp> due_at;      // the case's deadline, or the one its policy would set
   std::chrono::milliseconds late{0};    // now − due_at when past due, else 0

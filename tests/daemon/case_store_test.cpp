@@ -388,15 +388,15 @@ TEST_CASE("The unanswered audit lists a post triage said needed an answer and th
   auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
   REQUIRE(found);
   REQUIRE(found->size() == 3);
-  CHECK((*found)[0].post.post.external_id == "missed");
-  CHECK_FALSE((*found)[0].unanswered_case);
+  CHECK((*found)[0].post.external_id == "missed");
+  CHECK_FALSE((*found)[0].post.latest_case);
   CHECK((*found)[0].reason == "sentiment 'neg' (no case was opened)");
   CHECK((*found)[0].due_at);  // the deadline its policy would have set
-  CHECK((*found)[1].post.post.external_id == "waiting");
-  REQUIRE((*found)[1].unanswered_case);
-  CHECK((*found)[1].unanswered_case->id == waiting.id);
+  CHECK((*found)[1].post.external_id == "waiting");
+  REQUIRE((*found)[1].post.latest_case);
+  CHECK((*found)[1].post.latest_case->id == waiting.id);
   CHECK((*found)[1].reason == "sentiment 'neg'");
-  CHECK((*found)[2].post.post.external_id == "old");
+  CHECK((*found)[2].post.external_id == "old");
 
   // A period, and a brand, narrow it.
   found = FindUnanswered(*f.store, UnansweredQuery{f.brand.id, kT0 - std::chrono::hours(1), kT0});
@@ -438,7 +438,7 @@ TEST_CASE("The unanswered audit holds posts to the triage rules they were judged
     std::vector<std::string> out;
     const auto found = FindUnanswered(*f.store, UnansweredQuery{std::nullopt, std::nullopt, kT0});
     REQUIRE(found);
-    for (const UnansweredPost& row : *found) out.push_back(row.post.post.external_id + ": " + row.reason);
+    for (const UnansweredPost& row : *found) out.push_back(row.post.external_id + ": " + row.reason);
     return out;
   };
   const std::vector<std::string> expected{"missed: sentiment 'neg' (no case was opened)"};
@@ -500,7 +500,7 @@ TEST_CASE("Posts judged before triage was recorded are judged again under the br
   CHECK(plan.find("SEARCH p USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
   CHECK(plan.find("SCAN") == std::string::npos);
   std::vector<std::string> listed;
-  for (const UnansweredPost& row : *found) listed.push_back(row.post.post.external_id + ": " + row.reason);
+  for (const UnansweredPost& row : *found) listed.push_back(row.post.external_id + ": " + row.reason);
   CHECK(listed == std::vector<std::string>{"negative: sentiment 'neg' (no case was opened)",
                                            "positive: opened the case", "follow-up: sentiment 'neg'"});
   // Under rules that answer nothing negative, only the post that opened the case is left.
