@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 
@@ -49,6 +51,7 @@ enum Flag : std::uint32_t {
   kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
   kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
   kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17, kNegatorEn = 1u << 18, kContrastBcs = 1u << 19,
+  kLanguageFlags = kFnEn | kFnBcs | kHr | kSr | kBs | kIjek | kEkav,  // what language evidence counts
 };
 
 // Everything the lexicon says about one folded word; resolved once per thread and cached.
@@ -87,15 +90,10 @@ class WordCache {
     std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
     std::size_t i = 0;
     for (; i + 8 <= key.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, key.data() + i, 8);
-      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+      h = (h ^ Load(key.data() + i, 8)) * 0xbf58476d1ce4e5b9ULL;
       h ^= h >> 31;
     }
-    std::uint64_t tail = 0;
-    for (std::size_t k = 0; i + k < key.size(); ++k)
-      tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i + k])) << (8 * k);
-    h = (h ^ tail) * 0x94d049bb133111ebULL;
+    h = (h ^ Load(key.data() + i, key.size() - i)) * 0x94d049bb133111ebULL;
     h ^= h >> 29;
     auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
     return h32 ? h32 : 1;  // 0 marks an empty slot
@@ -104,12 +102,11 @@ class WordCache {
 
   const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
     if (key.size() > kInlineKey) return long_keys_.Find(key);
-    const Probe probe(key);
     std::size_t mask = capacity_ - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
-      if (s.hash == hash && std::memcmp(&s.length, probe.bytes, sizeof probe.bytes) == 0) return &s.info;
+      if (s.hash == hash && s.length == key.size() && SameBytes(s.key, key.data(), key.size())) return &s.info;
     }
   }
 
@@ -119,9 +116,9 @@ class WordCache {
     if (key.size() > kInlineKey) return long_keys_.Insert(key, info);
     if (size_ * 10 > capacity_ * 7) Grow();
     Slot& s = Place(hash);
-    const Probe probe(key);
     s.hash = hash;
-    std::memcpy(&s.length, probe.bytes, sizeof probe.bytes);
+    s.length = static_cast<std::uint8_t>(key.size());
+    std::memcpy(s.key, key.data(), key.size());
     s.info = info;
     return s.info;
   }
@@ -139,17 +136,41 @@ class WordCache {
   struct alignas(64) Slot {
     std::uint32_t hash = 0;
     std::uint8_t length = 0;
-    char key[kInlineKey] = {};  // zero-padded, so that length and key compare as one block
+    char key[kInlineKey] = {};
     WordInfo info;
   };
   static_assert(sizeof(Slot) == 64);
-  struct Probe {
-    explicit Probe(std::string_view key) {
-      bytes[0] = static_cast<char>(key.size());
-      std::memcpy(bytes + 1, key.data(), key.size());
+
+  // The `length` (≤ 8) bytes at `p` as one word, zero above them: three loads at most instead of one a byte.
+  static std::uint64_t Load(const char* p, std::size_t length) {
+    std::uint64_t word = 0;
+    if (length == 8) {
+      std::memcpy(&word, p, 8);
+      return word;
     }
-    char bytes[1 + kInlineKey] = {};
-  };
+    std::size_t at = 0;
+    if (length & 4) {
+      std::uint32_t four;
+      std::memcpy(&four, p, 4);
+      word = four;
+      at = 4;
+    }
+    if (length & 2) {
+      std::uint16_t two;
+      std::memcpy(&two, p + at, 2);
+      word |= static_cast<std::uint64_t>(two) << (8 * at);
+      at += 2;
+    }
+    if (length & 1) word |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[at])) << (8 * at);
+    return word;
+  }
+  // Whether the `length` bytes at `a` and `b` are equal, eight at a time.
+  static bool SameBytes(const char* a, const char* b, std::size_t length) {
+    std::size_t i = 0;
+    for (; i + 8 <= length; i += 8)
+      if (Load(a + i, 8) != Load(b + i, 8)) return false;
+    return Load(a + i, length - i) == Load(b + i, length - i);
+  }
 
   struct Free {
     void operator()(Slot* p) const { std::free(p); }
@@ -189,18 +210,24 @@ class WordCache {
 
 std::atomic<std::uint64_t> g_next_judge_id{1};
 
+// What Analyse learns about one token of the post, all in one place: one vector to reset per post.
+struct TokenState {
+  WordInfo word;              // what the lexicons say; zero for numbers, mentions, URLs and punctuation
+  std::uint32_t hash = 0;     // of the token's key in the word cache
+  float phrase_valence = std::numeric_limits<float>::quiet_NaN();  // of a phrase starting here; NaN: none
+  bool consumed = false;      // inside a matched phrase, after its first word
+  bool negator_used = false;  // a negator that negated a valence word
+};
+
 struct Workspace {
   std::uint64_t judge_id = 0;
   WordCache cache;
-  std::vector<std::uint32_t> hashes;     // per token: its key's hash in the word cache
   std::unique_ptr<Stemmer> english, serbian;
   TokenizedText text;
-  std::vector<WordInfo> infos;
-  std::vector<std::uint8_t> consumed;    // tokens inside a matched phrase after its first word
-  std::vector<float> phrase_valence;     // per token: valence of a phrase starting here (NaN when none)
-  std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
+  std::vector<TokenState> tokens;           // per token of the post being judged
   std::vector<Contribution> contributions;  // reused between posts: no allocation per post
   std::string scratch;
+  std::string reason;  // Assess writes each reason here first, then copies it: one allocation at most a reason
   std::vector<std::pair<std::string_view, std::string>> intents;  // Assess: intent names and their evidence
 };
 
@@ -273,9 +300,15 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   return w;
 }
 
+// A word the cache does not hold yet: rare once a thread has judged a few thousand posts, so kept out of line.
+[[gnu::noinline]] const WordInfo& ResolveAndCache(const Lexicon& lex, Workspace& ws, std::string_view key,
+                                                  std::uint32_t hash) {
+  return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
+}
+
 const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
   if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
-  return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
+  return ResolveAndCache(lex, ws, key, hash);
 }
 
 const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
@@ -283,7 +316,9 @@ const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) 
 }
 
 bool NeedsLookup(TokenKind k) {
-  return !(k == TokenKind::kNumber || k == TokenKind::kMention || k == TokenKind::kUrl || k == TokenKind::kPunct);
+  constexpr auto bit = [](TokenKind kind) { return 1u << static_cast<unsigned>(kind); };
+  constexpr unsigned kSkipped = bit(TokenKind::kNumber) | bit(TokenKind::kMention) | bit(TokenKind::kUrl) | bit(TokenKind::kPunct);
+  return !(bit(k) & kSkipped);
 }
 
 bool IsWordLike(TokenKind k) { return k == TokenKind::kWord || k == TokenKind::kHashtag; }
@@ -311,31 +346,44 @@ struct Analysis {
   std::array<std::int32_t, 32> cue_token_last{};
 };
 
+// Sets the cue's first and last evidence token unless an earlier token showed it already.
+void NoteCues(std::uint32_t cues, std::size_t first, std::size_t last, Analysis& a) {
+  for (std::uint32_t bits = cues; bits; bits &= bits - 1) {
+    auto b = static_cast<std::size_t>(std::countr_zero(bits));
+    if (a.cue_token[b] >= 0) continue;
+    a.cue_token[b] = static_cast<std::int32_t>(first);
+    a.cue_token_last[b] = static_cast<std::int32_t>(last);
+  }
+  a.cues |= cues;
+}
+
 void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::string_view hint,
              std::optional<int> rating, bool explain, Analysis& a) {
   TokenizedText& tt = ws.text;
   Tokenize(text, tt);
   const std::size_t n = tt.tokens.size();
-  ws.infos.assign(n, WordInfo{});
-  ws.consumed.assign(n, 0);
-  ws.phrase_valence.assign(n, std::nanf(""));
+  ws.tokens.assign(n, TokenState{});
   a.cue_token.fill(-1);
   a.cue_token_last.fill(-1);
 
   // Resolve every token; gather language evidence. The cache lines of all words are fetched first, together.
-  ws.hashes.resize(n);
+  bool has_number = false;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = tt.tokens[i];
-    if (!NeedsLookup(t.kind)) continue;
-    ws.hashes[i] = WordCache::Hash(tt.Key(t));
-    ws.cache.Prefetch(ws.hashes[i]);
+    if (!NeedsLookup(t.kind)) {
+      has_number |= t.kind == TokenKind::kNumber;
+      continue;
+    }
+    ws.tokens[i].hash = WordCache::Hash(tt.Key(t));
+    ws.cache.Prefetch(ws.tokens[i].hash);
   }
   LanguageEvidence ev;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = tt.tokens[i];
     if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
-    WordInfo w = Lookup(lex, ws, key, ws.hashes[i]);
+    WordInfo& w = ws.tokens[i].word;
+    w = Lookup(lex, ws, key, ws.tokens[i].hash);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
       // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
       const WordInfo* found = nullptr;
@@ -355,8 +403,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny | kLearnedEnFlag | kLearnedBcsFlag);
       w.cues |= w2.cues;
     }
-    ws.infos[i] = w;
-    if (t.kind == TokenKind::kWord) {
+    if (t.kind == TokenKind::kWord && (w.flags & kLanguageFlags)) {
       ev.english_words += (w.flags & kFnEn) ? 1 : 0;
       ev.bcs_words += (w.flags & kFnBcs) ? 1 : 0;
       ev.croatian += (w.flags & kHr) ? 1 : 0;
@@ -369,80 +416,73 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   a.language = DecideLanguage(ev, tt.stats, hint);
   const bool bcs = a.language.bcs;
   const bool und = a.language.language == "und";
-  // Rule words of one language only ("no": English negation, BCS "but").
+
+  // One pass, in token order, for what depends on the language: rule words of one language only, phrases,
+  // and cues, contrast and irony. A phrase changes only its first token and marks later ones consumed, so
+  // by the time a token is reached, nothing after it can change it any more.
+  a.cues = 0;
+  std::uint32_t seen_flags = 0;  // every flag any token ended with
   for (std::size_t i = 0; i < n; ++i) {
-    WordInfo& w = ws.infos[i];
+    TokenState& state = ws.tokens[i];
+    WordInfo& w = state.word;
+    // Rule words of one language only ("no": English negation, BCS "but").
     if ((w.flags & kNegatorEn) && !bcs) w.flags |= kNegator;
     if ((w.flags & kContrastBcs) && bcs) w.flags |= kContrast;
-  }
 
-  // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
-  // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.
-  a.cues = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!(ws.infos[i].flags & kPhraseStart) || ws.consumed[i]) continue;
-    const auto* list = lex.PhrasesStartingWith(tt.Key(tt.tokens[i]));
-    std::size_t best_len = 0;
-    const Phrase* best = nullptr;
-    for (std::uint32_t id : *list) {
-      const Phrase& p = lex.phrases()[id];
-      if (p.section == Section::kValenceEn && bcs) continue;
-      if (p.section == Section::kValenceBcs && !bcs && !und) continue;
-      std::size_t j = i + 1, k = 1;
-      for (; k < p.words.size() && j < n; ++k, ++j) {
-        const Token& t = tt.tokens[j];
-        if (!IsWordLike(t.kind)) break;
-        std::string_view key = tt.Key(t);
-        const std::string& pat = p.words[k];
-        bool ok = pat.back() == '*' ? key.starts_with(std::string_view(pat).substr(0, pat.size() - 1)) : key == pat;
-        if (!ok) break;
+    // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
+    // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.
+    if ((w.flags & kPhraseStart) && !state.consumed) {
+      const auto* list = lex.PhrasesStartingWith(tt.Key(tt.tokens[i]));
+      std::size_t best_len = 0;
+      const Phrase* best = nullptr;
+      for (std::uint32_t id : *list) {
+        const Phrase& p = lex.phrases()[id];
+        if (p.section == Section::kValenceEn && bcs) continue;
+        if (p.section == Section::kValenceBcs && !bcs && !und) continue;
+        std::size_t j = i + 1, k = 1;
+        for (; k < p.words.size() && j < n; ++k, ++j) {
+          const Token& t = tt.tokens[j];
+          if (!IsWordLike(t.kind)) break;
+          std::string_view key = tt.Key(t);
+          const std::string& pat = p.words[k];
+          bool ok = pat.back() == '*' ? key.starts_with(std::string_view(pat).substr(0, pat.size() - 1)) : key == pat;
+          if (!ok) break;
+        }
+        if (k != p.words.size()) continue;
+        if (p.section == Section::kCue) {
+          NoteCues(p.cues, i, i + p.words.size() - 1, a);
+          continue;
+        }
+        if (p.words.size() > best_len) {
+          best_len = p.words.size();
+          best = &p;
+        }
       }
-      if (k != p.words.size()) continue;
-      if (p.section == Section::kCue) {
-        for (std::uint32_t b = 0; b < 32; ++b)
-          if (((p.cues >> b) & 1u) && a.cue_token[b] < 0) {
-            a.cue_token[b] = static_cast<std::int32_t>(i);
-            a.cue_token_last[b] = static_cast<std::int32_t>(i + p.words.size() - 1);
-          }
-        a.cues |= p.cues;
-        continue;
-      }
-      if (p.words.size() > best_len) {
-        best_len = p.words.size();
-        best = &p;
+      if (best) {
+        for (std::size_t j = i + 1; j < i + best_len; ++j) ws.tokens[j].consumed = true;
+        w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
+        switch (best->section) {
+          case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
+            state.phrase_valence = best->value;
+            break;
+          case Section::kNegation: w.flags |= kNegator; break;
+          case Section::kContrast: w.flags |= kContrast; break;
+          case Section::kIrony: w.flags |= kIrony; break;
+          case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
+          default: break;
+        }
       }
     }
-    if (!best) continue;
-    for (std::size_t j = i + 1; j < i + best_len; ++j) ws.consumed[j] = 1;
-    WordInfo& w = ws.infos[i];
-    w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
-    switch (best->section) {
-      case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
-        ws.phrase_valence[i] = best->value;
-        break;
-      case Section::kNegation: w.flags |= kNegator; break;
-      case Section::kContrast: w.flags |= kContrast; break;
-      case Section::kIrony: w.flags |= kIrony; break;
-      case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
-      default: break;
-    }
-  }
 
-  // Cues of single words, contrast and irony.
-  for (std::size_t i = 0; i < n; ++i) {
-    const WordInfo& w = ws.infos[i];
-    if (w.cues) {
-      for (std::uint32_t b = 0; b < 32; ++b)
-        if (((w.cues >> b) & 1u) && (a.cue_token[b] < 0 || a.cue_token[b] > static_cast<std::int32_t>(i)))
-          a.cue_token[b] = a.cue_token_last[b] = static_cast<std::int32_t>(i);  // the earliest evidence wins
-      a.cues |= w.cues;
-    }
-    if ((w.flags & kContrast) && !ws.consumed[i]) {
+    // Cues of single words (the earliest evidence wins), contrast and irony.
+    if (w.cues) NoteCues(w.cues, i, i, a);
+    if ((w.flags & kContrast) && !state.consumed) {
       // Only a contrast with words after it counts ("…, ali" at the very end does not).
       for (std::size_t j = i + 1; j < n; ++j)
         if (IsWordLike(tt.tokens[j].kind)) { a.contrast = static_cast<std::int32_t>(i); break; }
     }
     if ((w.flags & kIrony) && a.irony < 0) a.irony = static_cast<std::int32_t>(i);
+    seen_flags |= w.flags;
   }
 
   // Valences with their modifiers.
@@ -450,8 +490,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   bool from_learned = false;  // set by valence_of: the last valence came from a learned lexicon
   auto valence_of = [&](std::size_t i, float& v) {
     from_learned = false;
-    if (!std::isnan(ws.phrase_valence[i])) { v = ws.phrase_valence[i]; return true; }
-    const WordInfo& w = ws.infos[i];
+    if (!std::isnan(ws.tokens[i].phrase_valence)) { v = ws.tokens[i].phrase_valence; return true; }
+    const WordInfo& w = ws.tokens[i].word;
     if (w.flags & kHasAny) { v = w.any; return true; }
     if (bcs || und) {
       if (w.flags & kHasBcs) { v = w.bcs; return true; }
@@ -471,12 +511,12 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   double sum = 0;
   a.contributions = &ws.contributions;
   a.contributions->clear();
-  ws.negator_used.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    if (ws.consumed[i]) continue;
+    const TokenState& state = ws.tokens[i];
+    if (state.consumed) continue;
     const Token& t = tt.tokens[i];
-    const WordInfo& w = ws.infos[i];
-    if ((w.flags & kNegator) && std::isnan(ws.phrase_valence[i])) continue;
+    const WordInfo& w = state.word;
+    if ((w.flags & kNegator) && std::isnan(state.phrase_valence)) continue;
     float v;
     if (!valence_of(i, v) || v == 0) continue;
     const bool learned = from_learned;
@@ -489,8 +529,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     c.token = static_cast<std::uint32_t>(i);
     c.last_token = c.token;
     c.learned = learned;
-    if (!std::isnan(ws.phrase_valence[i]))
-      for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
+    if (!std::isnan(state.phrase_valence))
+      for (std::size_t j = i + 1; j < n && ws.tokens[j].consumed; ++j) c.last_token = static_cast<std::uint32_t>(j);
     // Look back for boosters and negators within the clause (words only: "super :)" is two signals).
     int words = IsWordLike(t.kind) ? 0 : kNegationWindow;
     for (std::size_t j = i; j-- > 0 && words < kNegationWindow;) {
@@ -498,7 +538,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       if (IsSentenceBreak(tt, p)) break;
       if (!IsWordLike(p.kind)) continue;
       ++words;
-      const WordInfo& pw = ws.infos[j];
+      const WordInfo& pw = ws.tokens[j].word;
       if (pw.flags & kContrast) break;
       if ((pw.flags & kNegator) && c.negator < 0) c.negator = static_cast<std::int32_t>(j);
       if ((pw.flags & kBooster) && c.booster < 0 && words <= 2) {
@@ -508,7 +548,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     }
     if (c.negator >= 0) {
       v *= v < 0 ? kNegatedNegativeFactor : kNegationFactor;
-      ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
+      ws.tokens[static_cast<std::size_t>(c.negator)].negator_used = true;
     }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
     if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
@@ -523,9 +563,10 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   }
   // Negators that negated nothing.
   int lone = 0;
-  for (std::size_t i = 0; i < n && lone < 2; ++i) {
-    if (!(ws.infos[i].flags & kNegator) || ws.consumed[i] || ws.negator_used[i] || !IsWordLike(tt.tokens[i].kind)) continue;
-    if (!std::isnan(ws.phrase_valence[i])) continue;
+  for (std::size_t i = 0; i < n && lone < 2 && (seen_flags & kNegator); ++i) {
+    const TokenState& state = ws.tokens[i];
+    if (!(state.word.flags & kNegator) || state.consumed || state.negator_used || !IsWordLike(tt.tokens[i].kind)) continue;
+    if (!std::isnan(state.phrase_valence)) continue;
     ++lone;
     float v = kLoneNegation;
     if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
@@ -541,7 +582,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     }
   }
   // Ratings written in the text ("3/10", "7.5 / 10"): the author's own verdict.
-  {
+  if (has_number) {
     for (std::size_t j = 1; j < n; ++j) {
       const Token& den = tt.tokens[j];
       if (den.kind != TokenKind::kNumber) continue;
@@ -696,10 +737,10 @@ Assessment Judge::Assess(const JudgeInput& in) const {
             [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
   auto token = [&](std::int32_t i) -> const Token& { return tt.tokens[static_cast<std::size_t>(i)]; };
   std::size_t shown = 0;
+  std::string& r = ws.reason;
   for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
-    std::string& r = reasons.emplace_back();
-    r.push_back('\'');
+    r.assign(1, '\'');
     AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
     r += "' ";
     AppendFixed2(r, c.value, /*plus=*/true);
@@ -722,20 +763,27 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (c.caps) why("capitals");
     if (c.elongated) why("elongated");
     if (open) r.push_back(')');
+    reasons.emplace_back(r);
   }
   if (a.contrast >= 0) {
     static const std::string kAfterContrastText = fmt::format("{}", kAfterContrast);
-    std::string& r = reasons.emplace_back("contrast '");
+    r = "contrast '";
     AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
     r += "': what follows weighs ";
     r += kAfterContrastText;
     r += "×";
+    reasons.emplace_back(r);
   }
-  if (a.exclamations && a.raw_sum != 0) reasons.push_back(fmt::format("{} '!' strengthen", a.exclamations));
+  if (a.exclamations && a.raw_sum != 0) {  // one to four
+    r.assign(1, static_cast<char>('0' + a.exclamations));
+    r += " '!' strengthen";
+    reasons.emplace_back(r);
+  }
   if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative) {
-    std::string& r = reasons.emplace_back("irony '");
+    r = "irony '";
     AppendQuote(r, Span(text, token(a.irony), token(a.irony)));
     r += "' turns praise negative";
+    reasons.emplace_back(r);
   }
   if (!a.evidence) reasons.push_back(tt.tokens.empty() ? "no words to judge" : "no sentiment words");
 
@@ -765,12 +813,13 @@ Assessment Judge::Assess(const JudgeInput& in) const {
         if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
         if (topic != "praise" && topic != "question") negative_topic = true;
         out.topics.emplace_back(topic);
-        std::string& r = reasons.emplace_back("topic ");
+        r = "topic ";
         r += topic;
         r += ": '";
         evidence_of(b, ws.scratch);
         r += ws.scratch;
         r.push_back('\'');
+        reasons.emplace_back(r);
       } else {
         std::string_view intent = name.substr(7);
         if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
@@ -800,11 +849,12 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   if (out.topics.empty()) out.topics.emplace_back("other");
   for (auto& [intent, ev] : intents) {
     out.intents.emplace_back(intent);
-    std::string& r = reasons.emplace_back("intent ");
+    r = "intent ";
     r += intent;
     r += ": '";
     r += ev;
     r.push_back('\'');
+    reasons.emplace_back(r);
     std::string* slot = intent == "complaint" ? &sig.complaint
                         : intent == "question" ? &sig.question
                         : intent == "churn_threat" ? &sig.churn_threat
