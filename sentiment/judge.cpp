@@ -75,38 +75,42 @@ struct Contribution {
   bool rating = false;         // a rating written in the text ("3/10")
 };
 
+// Readable bytes after the end of every key the word cache is given: Analyse pads the keys of a post and its
+// scratch keys with zeros, so that keys are hashed and compared eight bytes at a time.
+constexpr std::size_t kKeyPadding = 8;
+
 // The per-thread word cache: what Resolve found for each folded word. Looking words up is most of what
 // judging does, and a lookup costs what its cache misses cost, so each entry is one cache line holding the
-// hash, the key and the WordInfo together, and Analyse prefetches the lines of a post's words before it
+// key, its hash and the WordInfo together, and Analyse prefetches the lines of a post's words before it
 // reads them. Keys longer than a slot holds (rare) go to a plain map.
 class WordCache {
  public:
-  static constexpr std::size_t kInlineKey = 27;
+  static constexpr std::size_t kInlineKey = 24;
 
   WordCache() : slots_(Allocate(kInitialSlots)), capacity_(kInitialSlots) {}
 
-  // Eight bytes at a time: cheaper than FlatStringMap's byte-wise hash for the words of every post.
+  // Of a key followed by kKeyPadding readable bytes; eight bytes at a time.
   static std::uint32_t Hash(std::string_view key) {
     std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
-    std::size_t i = 0;
-    for (; i + 8 <= key.size(); i += 8) {
-      h = (h ^ Load(key.data() + i, 8)) * 0xbf58476d1ce4e5b9ULL;
+    for (std::size_t i = 0; i < key.size(); i += 8) {
+      h = (h ^ Chunk(key.data() + i, key.size() - i)) * 0xbf58476d1ce4e5b9ULL;
       h ^= h >> 31;
     }
-    h = (h ^ Load(key.data() + i, key.size() - i)) * 0x94d049bb133111ebULL;
+    h *= 0x94d049bb133111ebULL;
     h ^= h >> 29;
     auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
     return h32 ? h32 : 1;  // 0 marks an empty slot
   }
   void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (capacity_ - 1)]); }
 
+  // What is cached for `key` (followed by kKeyPadding readable bytes; `hash` is its Hash), or nullptr.
   const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
     if (key.size() > kInlineKey) return long_keys_.Find(key);
     std::size_t mask = capacity_ - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
-      if (s.hash == hash && s.length == key.size() && SameBytes(s.key, key.data(), key.size())) return &s.info;
+      if (s.hash == hash && s.length == key.size() && SameKey(s, key)) return &s.info;
     }
   }
 
@@ -118,7 +122,7 @@ class WordCache {
     Slot& s = Place(hash);
     s.hash = hash;
     s.length = static_cast<std::uint8_t>(key.size());
-    std::memcpy(s.key, key.data(), key.size());
+    std::memcpy(s.key, key.data(), key.size());  // the slot is all zeros: the rest of the key stays zero
     s.info = info;
     return s.info;
   }
@@ -134,42 +138,26 @@ class WordCache {
  private:
   static constexpr std::size_t kInitialSlots = 4096;
   struct alignas(64) Slot {
+    char key[kInlineKey] = {};  // zero after the key's end, so that it compares eight bytes at a time
     std::uint32_t hash = 0;
     std::uint8_t length = 0;
-    char key[kInlineKey] = {};
     WordInfo info;
   };
   static_assert(sizeof(Slot) == 64);
 
-  // The `length` (≤ 8) bytes at `p` as one word, zero above them: three loads at most instead of one a byte.
-  static std::uint64_t Load(const char* p, std::size_t length) {
-    std::uint64_t word = 0;
-    if (length == 8) {
-      std::memcpy(&word, p, 8);
-      return word;
-    }
-    std::size_t at = 0;
-    if (length & 4) {
-      std::uint32_t four;
-      std::memcpy(&four, p, 4);
-      word = four;
-      at = 4;
-    }
-    if (length & 2) {
-      std::uint16_t two;
-      std::memcpy(&two, p + at, 2);
-      word |= static_cast<std::uint64_t>(two) << (8 * at);
-      at += 2;
-    }
-    if (length & 1) word |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[at])) << (8 * at);
-    return word;
+  // The eight bytes at `p` with only the first `length` of them kept (all when length ≥ 8), the others
+  // zero: a key's bytes as a slot holds them, whatever follows the key in memory.
+  static std::uint64_t Chunk(const char* p, std::size_t length) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (length >= 8) return word;
+    if constexpr (std::endian::native == std::endian::little) return word & ((std::uint64_t{1} << (8 * length)) - 1);
+    return word & ~(~std::uint64_t{0} >> (8 * length));
   }
-  // Whether the `length` bytes at `a` and `b` are equal, eight at a time.
-  static bool SameBytes(const char* a, const char* b, std::size_t length) {
-    std::size_t i = 0;
-    for (; i + 8 <= length; i += 8)
-      if (Load(a + i, 8) != Load(b + i, 8)) return false;
-    return Load(a + i, length - i) == Load(b + i, length - i);
+  static bool SameKey(const Slot& s, std::string_view key) {
+    for (std::size_t i = 0; i < key.size(); i += 8)
+      if (Chunk(s.key + i, 8) != Chunk(key.data() + i, key.size() - i)) return false;
+    return true;
   }
 
   struct Free {
@@ -306,12 +294,17 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
 }
 
+// What the lexicons say about `key`, which must be followed by kKeyPadding readable bytes.
 const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
   if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
   return ResolveAndCache(lex, ws, key, hash);
 }
 
-const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
+// The same for the workspace's scratch key, which it pads first.
+const WordInfo& LookupScratch(const Lexicon& lex, Workspace& ws) {
+  const std::size_t length = ws.scratch.size();
+  ws.scratch.append(kKeyPadding, '\0');
+  std::string_view key = std::string_view(ws.scratch).substr(0, length);
   return Lookup(lex, ws, key, WordCache::Hash(key));
 }
 
@@ -361,6 +354,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
              std::optional<int> rating, bool explain, Analysis& a) {
   TokenizedText& tt = ws.text;
   Tokenize(text, tt);
+  tt.keys.append(kKeyPadding, '\0');  // for the word cache, which reads keys eight bytes at a time
   const std::size_t n = tt.tokens.size();
   ws.tokens.assign(n, TokenState{});
   a.cue_token.fill(-1);
@@ -383,19 +377,20 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
     WordInfo& w = ws.tokens[i].word;
-    w = Lookup(lex, ws, key, ws.tokens[i].hash);
+    const WordInfo* cached = ws.cache.Find(key, ws.tokens[i].hash);
+    w = cached ? *cached : ResolveAndCache(lex, ws, key, ws.tokens[i].hash);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
       // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
       const WordInfo* found = nullptr;
       for (std::size_t j = 0; j + 1 < key.size() && !found; ++j) {
         if (key[j] != key[j + 1]) continue;
         ws.scratch.assign(key.substr(0, j)).append(key.substr(j + 1));
-        const WordInfo& c = Lookup(lex, ws, ws.scratch);
+        const WordInfo& c = LookupScratch(lex, ws);
         if (c.flags & (kHasEn | kHasBcs | kHasAny)) found = &c;
       }
       if (!found) {
         SqueezeRuns(key, ws.scratch);
-        found = &Lookup(lex, ws, ws.scratch);
+        found = &LookupScratch(lex, ws);
       }
       const WordInfo& w2 = *found;
       w.en = w2.en; w.bcs = w2.bcs; w.any = w2.any;

@@ -247,6 +247,15 @@ constexpr std::array<char, 256> kAsciiKey = [] {
   return t;
 }();
 
+// What an ASCII byte adds to the counts of a run of letters and digits: upper-case letters in the low half,
+// digits in the high half, so that one addition a byte counts both.
+constexpr std::uint64_t kOneDigit = std::uint64_t{1} << 32;
+constexpr std::array<std::uint64_t, 256> kAsciiCounts = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kAscii[c] == Ascii::kUpper ? 1 : kAscii[c] == Ascii::kDigit ? kOneDigit : 0;
+  return t;
+}();
+
 // The characters an emoticon can start with (see MatchEmoticon).
 bool MayStartEmoticon(char c) { return c == '<' || c == '^' || c == '(' || c == ')' || c == ':' || c == ';' || c == '='; }
 
@@ -387,29 +396,32 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       if (!in_word) start_word(i, TokenKind::kWord);
       const std::size_t base = out.keys.size();
       out.keys.resize_and_overwrite(base + (n - i), [&](char* keys, std::size_t) {
+        // Locals only in the loop: the compiler must assume that a store through `dst` (a char*) may change
+        // anything else in memory, and would reload it after every byte.
         char* dst = keys + base;
-        const std::size_t begin = i;
-        int upper = 0, digits = 0, r = run;
+        const char* const src = text.data();
+        const std::size_t begin = i, end = n;
+        std::size_t at = i;
+        std::uint64_t counts = 0;
+        int r = run;
         char prev = last;
         bool elongated = false;
-        for (; i < n; ++i) {
-          const char b = text[i];
-          const char ch = kAsciiKey[static_cast<unsigned char>(b)];
+        for (; at < end; ++at) {
+          const auto b = static_cast<unsigned char>(src[at]);
+          const char ch = kAsciiKey[b];
           if (ch == 0) break;
-          upper += ch != b;
-          if (ch <= '9') {  // a digit
-            ++digits;
+          counts += kAsciiCounts[b];
+          if (ch != prev) {
             prev = ch;
             r = 1;
-          } else if (ch != prev) {
-            prev = ch;
-            r = 1;
-          } else if (++r >= 3) {  // cut runs of one repeated letter to two
+          } else if (ch > '9' && ++r >= 3) {  // cut runs of one repeated letter to two (digits stay)
             elongated = true;
             continue;
           }
           *dst++ = ch;
         }
+        i = at;
+        const auto upper = static_cast<int>(counts & 0xFFFFFFFF), digits = static_cast<int>(counts >> 32);
         const int letters = static_cast<int>(i - begin) - digits;
         word_letters += letters;
         word_upper += upper;
@@ -421,6 +433,10 @@ void Tokenize(std::string_view text, TokenizedText& out) {
         if (elongated) cur.elongated = true;
         return static_cast<std::size_t>(dst - keys);
       });
+      if (i < n && text[i] == ' ') {  // most words end at a space: finish here, without another turn
+        finish_word(i);
+        ++i;
+      }
       continue;
     }
     if (text[i] == ' ') {  // the common separator, without decoding
@@ -428,15 +444,19 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       ++i;
       continue;
     }
-    std::uint32_t cp;
-    std::size_t len = Decode(text, i, cp);
-    if (len == 0) {  // malformed: counted, acts as a separator
-      ++st.invalid_utf8;
-      finish_word(i);
-      ++i;
-      continue;
+    std::uint32_t cp = static_cast<unsigned char>(text[i]);
+    std::size_t len = 1;
+    CharClass c;  // ASCII other than letters and digits: no class at all
+    if (cp >= 0x80) {
+      len = Decode(text, i, cp);
+      if (len == 0) {  // malformed: counted, acts as a separator
+        ++st.invalid_utf8;
+        finish_word(i);
+        ++i;
+        continue;
+      }
+      c = Classify(cp);
     }
-    const CharClass c = Classify(cp);
     if (c.flags & kIgnorable) {
       ++st.format_chars;
       i += len;
