@@ -654,29 +654,31 @@ SentimentLabel LabelOf(double score) {
 // Appends a span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed
 // bytes that the tokenizer skipped between them; they become U+FFFD.
 void AppendQuote(std::string& out, std::string_view span) {
-  std::size_t i = 0;
-  while (i < span.size()) {
-    std::size_t ascii = i;
-    while (ascii < span.size() && static_cast<unsigned char>(span[ascii]) < 0x80) ++ascii;
-    out.append(span.substr(i, ascii - i));
-    i = ascii;
-    if (i == span.size()) break;
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
-                                            static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
-    if (len <= 0) {
-      out += "\xEF\xBF\xBD";
+  const char* const p = span.data();
+  const std::size_t n = span.size();
+  std::size_t valid_from = 0;  // the valid bytes since the last malformed one are appended together
+  for (std::size_t i = 0; i < n;) {
+    if (static_cast<unsigned char>(p[i]) < 0x80) {
       ++i;
-    } else {
-      out.append(span.substr(i, static_cast<std::size_t>(len)));
-      i += static_cast<std::size_t>(len);
+      continue;
     }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(p + i),
+                                            static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (len > 0) {
+      i += static_cast<std::size_t>(len);
+      continue;
+    }
+    out.append(p + valid_from, i - valid_from);
+    out += "\xEF\xBF\xBD";
+    valid_from = ++i;
   }
+  out.append(p + valid_from, n - valid_from);
 }
 
-// The words of tokens first…last as they stand in the post.
+// The words of tokens first…last as they stand in the post (tokens of that post: always inside it).
 std::string_view Span(std::string_view text, const Token& first, const Token& last) {
-  return text.substr(first.source_offset, last.source_offset + last.source_length - first.source_offset);
+  return {text.data() + first.source_offset, last.source_offset + last.source_length - first.source_offset};
 }
 
 }  // namespace
