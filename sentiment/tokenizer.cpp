@@ -322,6 +322,69 @@ std::size_t MatchEmoticon(std::string_view s, std::size_t i, char key[4], std::s
   return n;
 }
 
+// What a word being built carries from one run of characters to the next.
+struct WordState {
+  int letters = 0, upper = 0, digits = 0;
+  char last = 0;  // the last key byte, and how many times in a row it came: letters are cut to two
+  int run = 0;
+};
+
+// Appends the run of ASCII letters and digits at text[at…] to the keys, lower case, a letter repeated three or
+// more times cut to two; counts it into `word` and `stats`. Returns where the run ends and whether it cut.
+[[gnu::always_inline]] inline std::size_t AppendAsciiRun(std::string_view text, std::size_t at, std::string& keys,
+                                                         WordState& word, TextStats& stats, bool& elongated) {
+  const std::size_t base = keys.size(), begin = at, end = text.size();
+  std::uint64_t counts = 0;
+  // At most one key byte per text byte; the keys keep what the run wrote. Locals only in the loop: the
+  // compiler must assume that a store through a char* may change anything else in memory.
+  keys.resize_and_overwrite(base + (end - at), [&](char* buffer, std::size_t) {
+    char* dst = buffer + base;
+    const char* const src = text.data();
+    char prev = word.last;
+    int run = word.run;
+    bool cut = false;
+    for (; at < end; ++at) {
+      const auto b = static_cast<unsigned char>(src[at]);
+      const char ch = kAsciiKey[b];
+      if (ch == 0) break;
+      counts += kAsciiCounts[b];
+      if (ch != prev) {
+        prev = ch;
+        run = 1;
+      } else if (ch > '9' && ++run >= 3) {  // digits stay as they are
+        cut = true;
+        continue;
+      }
+      *dst++ = ch;
+    }
+    word.last = prev;
+    word.run = run;
+    elongated |= cut;
+    return static_cast<std::size_t>(dst - buffer);
+  });
+  const auto upper = static_cast<int>(counts & 0xFFFFFFFF), digits = static_cast<int>(counts >> 32);
+  const int letters = static_cast<int>(at - begin) - digits;
+  word.letters += letters;
+  word.upper += upper;
+  word.digits += digits;
+  stats.latin_letters += letters;
+  stats.upper_letters += upper;
+  return at;
+}
+
+// Adds a word, hashtag or number whose keys end where the keys end now, unless it has no key or the text
+// has kMaxTokens tokens already (then its keys are dropped).
+[[gnu::always_inline]] inline void AddWord(Token t, const WordState& word, TokenizedText& out) {
+  t.key_length = static_cast<std::uint32_t>(out.keys.size() - t.key_offset);
+  if (t.key_length == 0 || out.tokens.size() >= kMaxTokens) {
+    out.keys.resize(t.key_offset);
+    return;
+  }
+  if (t.kind == TokenKind::kWord && word.letters == 0 && word.digits > 0) t.kind = TokenKind::kNumber;
+  t.all_caps = word.letters >= 2 && word.upper == word.letters;
+  out.tokens.push_back(t);
+}
+
 }  // namespace
 
 void SqueezeRuns(std::string_view key, std::string& out) {
@@ -345,21 +408,13 @@ void Tokenize(std::string_view text, TokenizedText& out) {
   // The word being built.
   bool in_word = false;
   Token cur;
-  int word_letters = 0, word_upper = 0, word_digits = 0, run = 0;
-  char last = 0;
+  WordState word;
 
   auto finish_word = [&](std::size_t end) {
     if (!in_word) return;
     in_word = false;
-    cur.key_length = static_cast<std::uint32_t>(out.keys.size() - cur.key_offset);
     cur.source_length = static_cast<std::uint32_t>(end - cur.source_offset);
-    if (cur.key_length == 0 || out.tokens.size() >= kMaxTokens) {
-      out.keys.resize(cur.key_offset);
-      return;
-    }
-    if (cur.kind == TokenKind::kWord && word_letters == 0 && word_digits > 0) cur.kind = TokenKind::kNumber;
-    cur.all_caps = word_letters >= 2 && word_upper == word_letters;
-    out.tokens.push_back(cur);
+    AddWord(cur, word, out);
   };
   auto start_word = [&](std::size_t at, TokenKind kind) {
     in_word = true;
@@ -367,8 +422,7 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     cur.kind = kind;
     cur.key_offset = static_cast<std::uint32_t>(out.keys.size());
     cur.source_offset = static_cast<std::uint32_t>(at);
-    word_letters = word_upper = word_digits = run = 0;
-    last = 0;
+    word = WordState{};
   };
   auto push_simple = [&](TokenKind kind, std::size_t at, std::size_t len, std::string_view key) {
     if (out.tokens.size() >= kMaxTokens) return;
@@ -390,53 +444,28 @@ void Tokenize(std::string_view text, TokenizedText& out) {
 
   std::size_t i = 0;
   while (i < n) {
-    // Fast path: runs of ASCII letters and digits, most of every post, written straight into the keys
-    // (at most one key byte per text byte; the keys keep what the run wrote).
+    // Fast path: runs of ASCII letters and digits, most of every post, written straight into the keys.
     if (IsAsciiAlnum(text[i])) {
-      if (!in_word) start_word(i, TokenKind::kWord);
-      const std::size_t base = out.keys.size();
-      out.keys.resize_and_overwrite(base + (n - i), [&](char* keys, std::size_t) {
-        // Locals only in the loop: the compiler must assume that a store through `dst` (a char*) may change
-        // anything else in memory, and would reload it after every byte.
-        char* dst = keys + base;
-        const char* const src = text.data();
-        const std::size_t begin = i, end = n;
-        std::size_t at = i;
-        std::uint64_t counts = 0;
-        int r = run;
-        char prev = last;
-        bool elongated = false;
-        for (; at < end; ++at) {
-          const auto b = static_cast<unsigned char>(src[at]);
-          const char ch = kAsciiKey[b];
-          if (ch == 0) break;
-          counts += kAsciiCounts[b];
-          if (ch != prev) {
-            prev = ch;
-            r = 1;
-          } else if (ch > '9' && ++r >= 3) {  // cut runs of one repeated letter to two (digits stay)
-            elongated = true;
-            continue;
-          }
-          *dst++ = ch;
-        }
-        i = at;
-        const auto upper = static_cast<int>(counts & 0xFFFFFFFF), digits = static_cast<int>(counts >> 32);
-        const int letters = static_cast<int>(i - begin) - digits;
-        word_letters += letters;
-        word_upper += upper;
-        word_digits += digits;
-        st.latin_letters += letters;
-        st.upper_letters += upper;
-        run = r;
-        last = prev;
-        if (elongated) cur.elongated = true;
-        return static_cast<std::size_t>(dst - keys);
-      });
-      if (i < n && text[i] == ' ') {  // most words end at a space: finish here, without another turn
-        finish_word(i);
-        ++i;
+      if (in_word) {
+        i = AppendAsciiRun(text, i, out.keys, word, st, cur.elongated);
+        continue;
       }
+      // A new word. Most end with their ASCII run, at a space or at the end of the text: added here.
+      Token t;
+      t.key_offset = static_cast<std::uint32_t>(out.keys.size());
+      t.source_offset = static_cast<std::uint32_t>(i);
+      WordState w;
+      const std::size_t end = AppendAsciiRun(text, i, out.keys, w, st, t.elongated);
+      if (end == n || text[end] == ' ') {
+        t.source_length = static_cast<std::uint32_t>(end - i);
+        AddWord(t, w, out);
+        i = end == n ? end : end + 1;
+        continue;
+      }
+      in_word = true;
+      cur = t;
+      word = w;
+      i = end;
       continue;
     }
     if (text[i] == ' ') {  // the common separator, without decoding
@@ -470,32 +499,32 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     if (c.flags & (kLetter | kDigit)) {
       if (!in_word) start_word(i, TokenKind::kWord);
       if (c.flags & kLetter) {
-        ++word_letters;
-        if (c.flags & kUpper) { ++word_upper; ++st.upper_letters; }
+        ++word.letters;
+        if (c.flags & kUpper) { ++word.upper; ++st.upper_letters; }
         if (c.flags & kCyrillic) ++st.cyrillic_letters;
         else if (c.flags & kLatin) ++st.latin_letters;
         else ++st.other_letters;
         if (c.flags & kDiacritic) { cur.diacritics = true; ++st.bcs_diacritics; }
       } else {
-        ++word_digits;
+        ++word.digits;
       }
       std::size_t before = out.keys.size();
       AppendFolded(out.keys, cp, c);
       // Cut runs of one repeated character to two.
       if (out.keys.size() == before + 1) {
         char ch = out.keys.back();
-        if (ch == last && (c.flags & kLetter)) {
-          if (++run >= 3) {
+        if (ch == word.last && (c.flags & kLetter)) {
+          if (++word.run >= 3) {
             out.keys.pop_back();
             cur.elongated = true;
           }
         } else {
-          last = ch;
-          run = 1;
+          word.last = ch;
+          word.run = 1;
         }
       } else {
-        last = 0;
-        run = 0;
+        word.last = 0;
+        word.run = 0;
       }
       i += len;
       continue;
@@ -503,7 +532,7 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     // Apostrophes inside a word ("don't", "it’s").
     if ((cp == '\'' || cp == 0x2019) && in_word && cur.kind == TokenKind::kWord && word_char_at(i + len)) {
       out.keys.push_back('\'');
-      last = 0;
+      word.last = 0;
       i += len;
       continue;
     }
@@ -527,7 +556,8 @@ void Tokenize(std::string_view text, TokenizedText& out) {
           t.key_length = static_cast<std::uint32_t>(j - i - 1);
           t.source_offset = static_cast<std::uint32_t>(i);
           t.source_length = static_cast<std::uint32_t>(j - i);
-          for (std::size_t k = i + 1; k < j; ++k) out.keys.push_back(AsciiLower(text[k]));
+          out.keys.resize(t.key_offset + t.key_length);
+          for (std::size_t k = i + 1; k < j; ++k) out.keys[t.key_offset + (k - i - 1)] = AsciiLower(text[k]);
           out.tokens.push_back(t);
         }
         i = j > i + 1 ? j : i + 1;
