@@ -92,10 +92,12 @@ class WordCache {
   // Of a key followed by kKeyPadding readable bytes; eight bytes at a time.
   static std::uint32_t Hash(std::string_view key) {
     std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
-    for (std::size_t i = 0; i < key.size(); i += 8) {
+    std::size_t i = 0;
+    do {  // an empty key hashes as one chunk of zeros
       h = (h ^ Chunk(key.data() + i, key.size() - i)) * 0xbf58476d1ce4e5b9ULL;
       h ^= h >> 31;
-    }
+      i += 8;
+    } while (i < key.size());
     h *= 0x94d049bb133111ebULL;
     h ^= h >> 29;
     auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
@@ -201,7 +203,7 @@ std::atomic<std::uint64_t> g_next_judge_id{1};
 // What Analyse learns about one token of the post, all in one place: one vector to reset per post.
 struct TokenState {
   WordInfo word;              // what the lexicons say; zero for numbers, mentions, URLs and punctuation
-  std::uint32_t hash = 0;     // of the token's key in the word cache
+  std::uint32_t hash = 0;     // of the token's key in the word cache; 0 for tokens not looked up
   float phrase_valence = std::numeric_limits<float>::quiet_NaN();  // of a phrase starting here; NaN: none
   bool consumed = false;      // inside a matched phrase, after its first word
   bool negator_used = false;  // a negator that negated a valence word
@@ -335,7 +337,7 @@ struct Analysis {
   std::int32_t irony = -1;
   int exclamations = 0;
   std::uint32_t cues = 0;
-  std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue
+  std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue (of those in `cues`)
   std::array<std::int32_t, 32> cue_token_last{};
 };
 
@@ -343,7 +345,7 @@ struct Analysis {
 void NoteCues(std::uint32_t cues, std::size_t first, std::size_t last, Analysis& a) {
   for (std::uint32_t bits = cues; bits; bits &= bits - 1) {
     auto b = static_cast<std::size_t>(std::countr_zero(bits));
-    if (a.cue_token[b] >= 0) continue;
+    if ((a.cues >> b) & 1u) continue;
     a.cue_token[b] = static_cast<std::int32_t>(first);
     a.cue_token_last[b] = static_cast<std::int32_t>(last);
   }
@@ -357,8 +359,6 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   tt.keys.append(kKeyPadding, '\0');  // for the word cache, which reads keys eight bytes at a time
   const std::size_t n = tt.tokens.size();
   ws.tokens.assign(n, TokenState{});
-  a.cue_token.fill(-1);
-  a.cue_token_last.fill(-1);
 
   // Resolve every token; gather language evidence. The cache lines of all words are fetched first, together.
   bool has_number = false;
@@ -373,8 +373,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   }
   LanguageEvidence ev;
   for (std::size_t i = 0; i < n; ++i) {
+    if (ws.tokens[i].hash == 0) continue;  // not looked up (Hash is never 0)
     const Token& t = tt.tokens[i];
-    if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
     WordInfo& w = ws.tokens[i].word;
     const WordInfo* cached = ws.cache.Find(key, ws.tokens[i].hash);
@@ -710,8 +710,8 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   Assessment out;
   out.sentiment = a.score;
   out.label = LabelOf(a.score);
-  out.language = std::string(a.language.language);
-  out.script = std::string(a.language.script);
+  out.language = a.language.language;
+  out.script = a.language.script;
   out.model_version = model_version_;
   {
     double mass = a.positive + a.negative;
@@ -803,7 +803,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
       if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
     for (std::size_t b = 0; b < names.size(); ++b) {
-      if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
+      if (!((a.cues >> b) & 1u)) continue;
       std::string_view name = names[b];
       if (name.starts_with("topic ")) {
         std::string_view topic = name.substr(6);
@@ -869,7 +869,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   sig.engagement = in.engagement.likes + 2 * in.engagement.replies + 3 * in.engagement.shares;
   sig.engagement_growth_per_hour = in.engagement_growth_per_hour;
   sig.repeat_complaints = in.repeat_complaints;
-  sig.platform = std::string(in.platform);
+  sig.platform = in.platform;
   sig.age = in.age;
   Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_, /*with_reasons=*/false);
   out.urgency = u.score;

@@ -405,6 +405,8 @@ void Tokenize(std::string_view text, TokenizedText& out) {
   const std::size_t n = text.size();
   out.keys.reserve(n + 16);  // folding rarely lengthens a text; URLs add three bytes each
 
+  // Whether a word starts the way a URL does ("http:", "https:", "www."): only then is there a URL to fold.
+  bool maybe_url = false;
   // The word being built.
   bool in_word = false;
   Token cur;
@@ -456,6 +458,10 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       t.source_offset = static_cast<std::uint32_t>(i);
       WordState w;
       const std::size_t end = AppendAsciiRun(text, i, out.keys, w, st, t.elongated);
+      if (end < n && (text[end] == ':' || text[end] == '.')) {
+        const char first = AsciiLower(text[i]);
+        maybe_url |= first == 'h' || first == 'w';
+      }
       if (end == n || text[end] == ' ') {
         t.source_length = static_cast<std::uint32_t>(end - i);
         AddWord(t, w, out);
@@ -620,7 +626,7 @@ void Tokenize(std::string_view text, TokenizedText& out) {
 
   // URLs: the tokenizer above splits "https://t.co/x" into words; fold them back into one token.
   // Cheaper than recognising them inline, and rare.
-  for (std::size_t t = 0; t < out.tokens.size(); ++t) {
+  for (std::size_t t = 0; maybe_url && t < out.tokens.size(); ++t) {
     Token& tok = out.tokens[t];
     if (tok.kind != TokenKind::kWord) continue;
     std::size_t at = tok.source_offset;
