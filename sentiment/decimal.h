@@ -22,11 +22,10 @@ inline void AppendFixed2(std::string& out, double v, bool plus) {
     else fmt::format_to(std::back_inserter(out), "{:.2f}", v);
     return;
   }
-  // The exact x·100 lies in [below − ε, below + 1), where `below` is the floor of the rounded product; its
-  // sign against below + ½ (exact under 2⁵²) decides, and a tie goes to the even neighbour.
-  const double below = std::floor(x * 100);
-  const double above_half = std::fma(x, 100, -(below + 0.5));
-  auto n = static_cast<std::uint64_t>(below);
+  // The exact x·100 lies in [n − ε, n + 1), where n is the floor of the rounded product; its sign against
+  // n + ½ (exact under 2⁵²) decides, and a tie goes to the even neighbour.
+  auto n = static_cast<std::uint64_t>(x * 100);  // truncates, which is the floor here
+  const double above_half = std::fma(x, 100, -(static_cast<double>(n) + 0.5));
   if (above_half > 0 || (above_half == 0 && n % 2 == 1)) ++n;
 
   char digits[24];

@@ -737,9 +737,11 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   std::string& r = ws.reason;
   for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
-    r.assign(1, '\'');
+    r.clear();
+    r.push_back('\'');
     AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
-    r += "' ";
+    r.push_back('\'');
+    r.push_back(' ');
     AppendFixed2(r, c.value, /*plus=*/true);
     bool open = false;
     auto why = [&](std::string_view what, std::string_view quoted = {}) {
@@ -772,7 +774,8 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     reasons.emplace_back(r);
   }
   if (a.exclamations && a.raw_sum != 0) {  // one to four
-    r.assign(1, static_cast<char>('0' + a.exclamations));
+    r.clear();
+    r.push_back(static_cast<char>('0' + a.exclamations));
     r += " '!' strengthen";
     reasons.emplace_back(r);
   }
