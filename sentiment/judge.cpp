@@ -341,7 +341,7 @@ struct Analysis {
   std::array<std::int32_t, 32> cue_token_last{};
 };
 
-// Sets the cue's first and last evidence token unless an earlier token showed it already.
+// Sets the first and last evidence token of each cue in `cues` that no earlier token showed.
 void NoteCues(std::uint32_t cues, std::size_t first, std::size_t last, Analysis& a) {
   for (std::uint32_t bits = cues; bits; bits &= bits - 1) {
     auto b = static_cast<std::size_t>(std::countr_zero(bits));

@@ -330,7 +330,8 @@ struct WordState {
 };
 
 // Appends the run of ASCII letters and digits at text[at…] to the keys, lower case, a letter repeated three or
-// more times cut to two; counts it into `word` and `stats`. Returns where the run ends and whether it cut.
+// more times cut to two; counts it into `word` and `stats`, and sets `elongated` when it cut. Returns where
+// the run ends. Always inlined, as AddWord: they run once a word, and a call costs more than most words.
 [[gnu::always_inline]] inline std::size_t AppendAsciiRun(std::string_view text, std::size_t at, std::string& keys,
                                                          WordState& word, TextStats& stats, bool& elongated) {
   const std::size_t base = keys.size(), begin = at, end = text.size();
