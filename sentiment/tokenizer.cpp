@@ -453,7 +453,8 @@ void Tokenize(std::string_view text, TokenizedText& out) {
         i = AppendAsciiRun(text, i, out.keys, word, st, cur.elongated);
         continue;
       }
-      // A new word. Most end with their ASCII run, at a space or at the end of the text: added here.
+      // A new word. Most end with their ASCII run — at the end of the text, or at ASCII other than an apostrophe
+      // (which may join two words): added here.
       Token t;
       t.key_offset = static_cast<std::uint32_t>(out.keys.size());
       t.source_offset = static_cast<std::uint32_t>(i);
@@ -463,10 +464,10 @@ void Tokenize(std::string_view text, TokenizedText& out) {
         const char first = AsciiLower(text[i]);
         maybe_url |= first == 'h' || first == 'w';
       }
-      if (end == n || text[end] == ' ') {
+      if (end == n || (static_cast<unsigned char>(text[end]) < 0x80 && text[end] != '\'')) {
         t.source_length = static_cast<std::uint32_t>(end - i);
         AddWord(t, w, out);
-        i = end == n ? end : end + 1;
+        i = end < n && text[end] == ' ' ? end + 1 : end;
         continue;
       }
       in_word = true;
