@@ -312,7 +312,8 @@ const WordInfo& LookupScratch(const Lexicon& lex, Workspace& ws) {
 
 bool NeedsLookup(TokenKind k) {
   constexpr auto bit = [](TokenKind kind) { return 1u << static_cast<unsigned>(kind); };
-  constexpr unsigned kSkipped = bit(TokenKind::kNumber) | bit(TokenKind::kMention) | bit(TokenKind::kUrl) | bit(TokenKind::kPunct);
+  constexpr unsigned kSkipped =
+      bit(TokenKind::kNumber) | bit(TokenKind::kMention) | bit(TokenKind::kUrl) | bit(TokenKind::kPunct);
   return !(bit(k) & kSkipped);
 }
 
@@ -560,7 +561,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   int lone = 0;
   for (std::size_t i = 0; i < n && lone < 2 && (seen_flags & kNegator); ++i) {
     const TokenState& state = ws.tokens[i];
-    if (!(state.word.flags & kNegator) || state.consumed || state.negator_used || !IsWordLike(tt.tokens[i].kind)) continue;
+    if (!(state.word.flags & kNegator) || state.consumed || state.negator_used || !IsWordLike(tt.tokens[i].kind))
+      continue;
     if (!std::isnan(state.phrase_valence)) continue;
     ++lone;
     float v = kLoneNegation;

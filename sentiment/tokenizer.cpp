@@ -238,7 +238,9 @@ constexpr std::array<Ascii, 256> kAscii = [] {
   return t;
 }();
 bool IsAsciiAlnum(char c) { return kAscii[static_cast<unsigned char>(c)] != Ascii::kOther; }
-char AsciiLower(char c) { return kAscii[static_cast<unsigned char>(c)] == Ascii::kUpper ? static_cast<char>(c - 'A' + 'a') : c; }
+char AsciiLower(char c) {
+  return kAscii[static_cast<unsigned char>(c)] == Ascii::kUpper ? static_cast<char>(c - 'A' + 'a') : c;
+}
 // ASCII letters and digits as keys hold them (lower case); 0 for every other byte.
 constexpr std::array<char, 256> kAsciiKey = [] {
   std::array<char, 256> t{};
@@ -257,7 +259,9 @@ constexpr std::array<std::uint64_t, 256> kAsciiCounts = [] {
 }();
 
 // The characters an emoticon can start with (see MatchEmoticon).
-bool MayStartEmoticon(char c) { return c == '<' || c == '^' || c == '(' || c == ')' || c == ':' || c == ';' || c == '='; }
+bool MayStartEmoticon(char c) {
+  return c == '<' || c == '^' || c == '(' || c == ')' || c == ':' || c == ';' || c == '=';
+}
 
 bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
