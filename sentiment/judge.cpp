@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 
@@ -49,6 +51,7 @@ enum Flag : std::uint32_t {
   kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
   kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
   kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17, kNegatorEn = 1u << 18, kContrastBcs = 1u << 19,
+  kLanguageFlags = kFnEn | kFnBcs | kHr | kSr | kBs | kIjek | kEkav,  // what language evidence counts
 };
 
 // Everything the lexicon says about one folded word; resolved once per thread and cached.
@@ -72,44 +75,44 @@ struct Contribution {
   bool rating = false;         // a rating written in the text ("3/10")
 };
 
+// Readable bytes after the end of every key the word cache is given: Analyse pads the keys of a post and its
+// scratch keys with zeros, so that keys are hashed and compared eight bytes at a time.
+constexpr std::size_t kKeyPadding = 8;
+
 // The per-thread word cache: what Resolve found for each folded word. Looking words up is most of what
 // judging does, and a lookup costs what its cache misses cost, so each entry is one cache line holding the
-// hash, the key and the WordInfo together, and Analyse prefetches the lines of a post's words before it
+// key, its hash and the WordInfo together, and Analyse prefetches the lines of a post's words before it
 // reads them. Keys longer than a slot holds (rare) go to a plain map.
 class WordCache {
  public:
-  static constexpr std::size_t kInlineKey = 27;
+  static constexpr std::size_t kInlineKey = 24;
 
   WordCache() : slots_(Allocate(kInitialSlots)), capacity_(kInitialSlots) {}
 
-  // Eight bytes at a time: cheaper than FlatStringMap's byte-wise hash for the words of every post.
+  // Of a key followed by kKeyPadding readable bytes; eight bytes at a time.
   static std::uint32_t Hash(std::string_view key) {
     std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
     std::size_t i = 0;
-    for (; i + 8 <= key.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, key.data() + i, 8);
-      h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    do {  // an empty key hashes as one chunk of zeros
+      h = (h ^ Chunk(key.data() + i, key.size() - i)) * 0xbf58476d1ce4e5b9ULL;
       h ^= h >> 31;
-    }
-    std::uint64_t tail = 0;
-    for (std::size_t k = 0; i + k < key.size(); ++k)
-      tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i + k])) << (8 * k);
-    h = (h ^ tail) * 0x94d049bb133111ebULL;
+      i += 8;
+    } while (i < key.size());
+    h *= 0x94d049bb133111ebULL;
     h ^= h >> 29;
     auto h32 = static_cast<std::uint32_t>(h ^ (h >> 32));
     return h32 ? h32 : 1;  // 0 marks an empty slot
   }
   void Prefetch(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (capacity_ - 1)]); }
 
+  // What is cached for `key` (followed by kKeyPadding readable bytes; `hash` is its Hash), or nullptr.
   const WordInfo* Find(std::string_view key, std::uint32_t hash) const {
     if (key.size() > kInlineKey) return long_keys_.Find(key);
-    const Probe probe(key);
     std::size_t mask = capacity_ - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
-      if (s.hash == hash && std::memcmp(&s.length, probe.bytes, sizeof probe.bytes) == 0) return &s.info;
+      if (s.hash == hash && s.length == key.size() && SameKey(s, key)) return &s.info;
     }
   }
 
@@ -119,9 +122,9 @@ class WordCache {
     if (key.size() > kInlineKey) return long_keys_.Insert(key, info);
     if (size_ * 10 > capacity_ * 7) Grow();
     Slot& s = Place(hash);
-    const Probe probe(key);
     s.hash = hash;
-    std::memcpy(&s.length, probe.bytes, sizeof probe.bytes);
+    s.length = static_cast<std::uint8_t>(key.size());
+    std::memcpy(s.key, key.data(), key.size());  // the slot is all zeros: the rest of the key stays zero
     s.info = info;
     return s.info;
   }
@@ -137,19 +140,27 @@ class WordCache {
  private:
   static constexpr std::size_t kInitialSlots = 4096;
   struct alignas(64) Slot {
+    char key[kInlineKey] = {};  // zero after the key's end, so that it compares eight bytes at a time
     std::uint32_t hash = 0;
     std::uint8_t length = 0;
-    char key[kInlineKey] = {};  // zero-padded, so that length and key compare as one block
     WordInfo info;
   };
   static_assert(sizeof(Slot) == 64);
-  struct Probe {
-    explicit Probe(std::string_view key) {
-      bytes[0] = static_cast<char>(key.size());
-      std::memcpy(bytes + 1, key.data(), key.size());
-    }
-    char bytes[1 + kInlineKey] = {};
-  };
+
+  // The eight bytes at `p` with only the first `length` of them kept (all when length ≥ 8), the others
+  // zero: a key's bytes as a slot holds them, whatever follows the key in memory.
+  static std::uint64_t Chunk(const char* p, std::size_t length) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (length >= 8) return word;
+    if constexpr (std::endian::native == std::endian::little) return word & ((std::uint64_t{1} << (8 * length)) - 1);
+    return word & ~(~std::uint64_t{0} >> (8 * length));
+  }
+  static bool SameKey(const Slot& s, std::string_view key) {
+    for (std::size_t i = 0; i < key.size(); i += 8)
+      if (Chunk(s.key + i, 8) != Chunk(key.data() + i, key.size() - i)) return false;
+    return true;
+  }
 
   struct Free {
     void operator()(Slot* p) const { std::free(p); }
@@ -189,18 +200,24 @@ class WordCache {
 
 std::atomic<std::uint64_t> g_next_judge_id{1};
 
+// What Analyse learns about one token of the post, all in one place: one vector to reset per post.
+struct TokenState {
+  WordInfo word;              // what the lexicons say; zero for numbers, mentions, URLs and punctuation
+  std::uint32_t hash = 0;     // of the token's key in the word cache; 0 for tokens not looked up
+  float phrase_valence = std::numeric_limits<float>::quiet_NaN();  // of a phrase starting here; NaN: none
+  bool consumed = false;      // inside a matched phrase, after its first word
+  bool negator_used = false;  // a negator that negated a valence word
+};
+
 struct Workspace {
   std::uint64_t judge_id = 0;
   WordCache cache;
-  std::vector<std::uint32_t> hashes;     // per token: its key's hash in the word cache
   std::unique_ptr<Stemmer> english, serbian;
   TokenizedText text;
-  std::vector<WordInfo> infos;
-  std::vector<std::uint8_t> consumed;    // tokens inside a matched phrase after its first word
-  std::vector<float> phrase_valence;     // per token: valence of a phrase starting here (NaN when none)
-  std::vector<std::uint8_t> negator_used;  // negators that negated a valence word
+  std::vector<TokenState> tokens;           // per token of the post being judged
   std::vector<Contribution> contributions;  // reused between posts: no allocation per post
   std::string scratch;
+  std::string reason;  // Assess writes each reason here first, then copies it: one allocation at most a reason
   std::vector<std::pair<std::string_view, std::string>> intents;  // Assess: intent names and their evidence
 };
 
@@ -273,17 +290,31 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   return w;
 }
 
-const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
-  if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
+// A word the cache does not hold yet: rare once a thread has judged a few thousand posts, so kept out of line.
+[[gnu::noinline]] const WordInfo& ResolveAndCache(const Lexicon& lex, Workspace& ws, std::string_view key,
+                                                  std::uint32_t hash) {
   return ws.cache.Insert(key, hash, Resolve(lex, ws, key));
 }
 
-const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key) {
+// What the lexicons say about `key`, which must be followed by kKeyPadding readable bytes.
+const WordInfo& Lookup(const Lexicon& lex, Workspace& ws, std::string_view key, std::uint32_t hash) {
+  if (const WordInfo* w = ws.cache.Find(key, hash)) return *w;
+  return ResolveAndCache(lex, ws, key, hash);
+}
+
+// The same for the workspace's scratch key, which it pads first.
+const WordInfo& LookupScratch(const Lexicon& lex, Workspace& ws) {
+  const std::size_t length = ws.scratch.size();
+  ws.scratch.append(kKeyPadding, '\0');
+  std::string_view key = std::string_view(ws.scratch).substr(0, length);
   return Lookup(lex, ws, key, WordCache::Hash(key));
 }
 
 bool NeedsLookup(TokenKind k) {
-  return !(k == TokenKind::kNumber || k == TokenKind::kMention || k == TokenKind::kUrl || k == TokenKind::kPunct);
+  constexpr auto bit = [](TokenKind kind) { return 1u << static_cast<unsigned>(kind); };
+  constexpr unsigned kSkipped =
+      bit(TokenKind::kNumber) | bit(TokenKind::kMention) | bit(TokenKind::kUrl) | bit(TokenKind::kPunct);
+  return !(bit(k) & kSkipped);
 }
 
 bool IsWordLike(TokenKind k) { return k == TokenKind::kWord || k == TokenKind::kHashtag; }
@@ -307,47 +338,60 @@ struct Analysis {
   std::int32_t irony = -1;
   int exclamations = 0;
   std::uint32_t cues = 0;
-  std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue
+  std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue (of those in `cues`)
   std::array<std::int32_t, 32> cue_token_last{};
 };
+
+// Sets the first and last evidence token of each cue in `cues` that no earlier token showed.
+void NoteCues(std::uint32_t cues, std::size_t first, std::size_t last, Analysis& a) {
+  for (std::uint32_t bits = cues; bits; bits &= bits - 1) {
+    auto b = static_cast<std::size_t>(std::countr_zero(bits));
+    if ((a.cues >> b) & 1u) continue;
+    a.cue_token[b] = static_cast<std::int32_t>(first);
+    a.cue_token_last[b] = static_cast<std::int32_t>(last);
+  }
+  a.cues |= cues;
+}
 
 void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::string_view hint,
              std::optional<int> rating, bool explain, Analysis& a) {
   TokenizedText& tt = ws.text;
   Tokenize(text, tt);
+  tt.keys.append(kKeyPadding, '\0');  // for the word cache, which reads keys eight bytes at a time
   const std::size_t n = tt.tokens.size();
-  ws.infos.assign(n, WordInfo{});
-  ws.consumed.assign(n, 0);
-  ws.phrase_valence.assign(n, std::nanf(""));
-  a.cue_token.fill(-1);
-  a.cue_token_last.fill(-1);
+  ws.tokens.assign(n, TokenState{});
 
   // Resolve every token; gather language evidence. The cache lines of all words are fetched first, together.
-  ws.hashes.resize(n);
+  bool has_number = false;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = tt.tokens[i];
-    if (!NeedsLookup(t.kind)) continue;
-    ws.hashes[i] = WordCache::Hash(tt.Key(t));
-    ws.cache.Prefetch(ws.hashes[i]);
+    if (!NeedsLookup(t.kind)) {
+      has_number |= t.kind == TokenKind::kNumber;
+      continue;
+    }
+    ws.tokens[i].hash = WordCache::Hash(tt.Key(t));
+    ws.cache.Prefetch(ws.tokens[i].hash);
   }
   LanguageEvidence ev;
   for (std::size_t i = 0; i < n; ++i) {
+    if (ws.tokens[i].hash == 0) continue;  // not looked up (Hash is never 0)
     const Token& t = tt.tokens[i];
-    if (!NeedsLookup(t.kind)) continue;
     std::string_view key = tt.Key(t);
-    WordInfo w = Lookup(lex, ws, key, ws.hashes[i]);
+    WordInfo& w = ws.tokens[i].word;
+    const WordInfo* cached = ws.cache.Find(key, ws.tokens[i].hash);
+    w = cached ? *cached : ResolveAndCache(lex, ws, key, ws.tokens[i].hash);
     if (t.elongated && !(w.flags & (kHasEn | kHasBcs | kHasAny))) {
       // "goodniight" -> "goodnight": drop one letter of one doubled pair at a time, then squeeze all.
       const WordInfo* found = nullptr;
       for (std::size_t j = 0; j + 1 < key.size() && !found; ++j) {
         if (key[j] != key[j + 1]) continue;
         ws.scratch.assign(key.substr(0, j)).append(key.substr(j + 1));
-        const WordInfo& c = Lookup(lex, ws, ws.scratch);
+        const WordInfo& c = LookupScratch(lex, ws);
         if (c.flags & (kHasEn | kHasBcs | kHasAny)) found = &c;
       }
       if (!found) {
         SqueezeRuns(key, ws.scratch);
-        found = &Lookup(lex, ws, ws.scratch);
+        found = &LookupScratch(lex, ws);
       }
       const WordInfo& w2 = *found;
       w.en = w2.en; w.bcs = w2.bcs; w.any = w2.any;
@@ -355,8 +399,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       w.flags |= w2.flags & (kHasEn | kHasBcs | kHasAny | kLearnedEnFlag | kLearnedBcsFlag);
       w.cues |= w2.cues;
     }
-    ws.infos[i] = w;
-    if (t.kind == TokenKind::kWord) {
+    if (t.kind == TokenKind::kWord && (w.flags & kLanguageFlags)) {
       ev.english_words += (w.flags & kFnEn) ? 1 : 0;
       ev.bcs_words += (w.flags & kFnBcs) ? 1 : 0;
       ev.croatian += (w.flags & kHr) ? 1 : 0;
@@ -369,80 +412,73 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   a.language = DecideLanguage(ev, tt.stats, hint);
   const bool bcs = a.language.bcs;
   const bool und = a.language.language == "und";
-  // Rule words of one language only ("no": English negation, BCS "but").
+
+  // One pass, in token order, for what depends on the language: rule words of one language only, phrases,
+  // and cues, contrast and irony. A phrase changes only its first token and marks later ones consumed, so
+  // by the time a token is reached, nothing after it can change it any more.
+  a.cues = 0;
+  std::uint32_t seen_flags = 0;  // every flag any token ended with
   for (std::size_t i = 0; i < n; ++i) {
-    WordInfo& w = ws.infos[i];
+    TokenState& state = ws.tokens[i];
+    WordInfo& w = state.word;
+    // Rule words of one language only ("no": English negation, BCS "but").
     if ((w.flags & kNegatorEn) && !bcs) w.flags |= kNegator;
     if ((w.flags & kContrastBcs) && bcs) w.flags |= kContrast;
-  }
 
-  // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
-  // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.
-  a.cues = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!(ws.infos[i].flags & kPhraseStart) || ws.consumed[i]) continue;
-    const auto* list = lex.PhrasesStartingWith(tt.Key(tt.tokens[i]));
-    std::size_t best_len = 0;
-    const Phrase* best = nullptr;
-    for (std::uint32_t id : *list) {
-      const Phrase& p = lex.phrases()[id];
-      if (p.section == Section::kValenceEn && bcs) continue;
-      if (p.section == Section::kValenceBcs && !bcs && !und) continue;
-      std::size_t j = i + 1, k = 1;
-      for (; k < p.words.size() && j < n; ++k, ++j) {
-        const Token& t = tt.tokens[j];
-        if (!IsWordLike(t.kind)) break;
-        std::string_view key = tt.Key(t);
-        const std::string& pat = p.words[k];
-        bool ok = pat.back() == '*' ? key.starts_with(std::string_view(pat).substr(0, pat.size() - 1)) : key == pat;
-        if (!ok) break;
+    // Phrases. A valence or rule phrase gives its meaning to its first word and consumes the others;
+    // cue phrases only add their cue, so "ne radi" can be both a negative phrase and a quality topic.
+    if ((w.flags & kPhraseStart) && !state.consumed) {
+      const auto* list = lex.PhrasesStartingWith(tt.Key(tt.tokens[i]));
+      std::size_t best_len = 0;
+      const Phrase* best = nullptr;
+      for (std::uint32_t id : *list) {
+        const Phrase& p = lex.phrases()[id];
+        if (p.section == Section::kValenceEn && bcs) continue;
+        if (p.section == Section::kValenceBcs && !bcs && !und) continue;
+        std::size_t j = i + 1, k = 1;
+        for (; k < p.words.size() && j < n; ++k, ++j) {
+          const Token& t = tt.tokens[j];
+          if (!IsWordLike(t.kind)) break;
+          std::string_view key = tt.Key(t);
+          const std::string& pat = p.words[k];
+          bool ok = pat.back() == '*' ? key.starts_with(std::string_view(pat).substr(0, pat.size() - 1)) : key == pat;
+          if (!ok) break;
+        }
+        if (k != p.words.size()) continue;
+        if (p.section == Section::kCue) {
+          NoteCues(p.cues, i, i + p.words.size() - 1, a);
+          continue;
+        }
+        if (p.words.size() > best_len) {
+          best_len = p.words.size();
+          best = &p;
+        }
       }
-      if (k != p.words.size()) continue;
-      if (p.section == Section::kCue) {
-        for (std::uint32_t b = 0; b < 32; ++b)
-          if (((p.cues >> b) & 1u) && a.cue_token[b] < 0) {
-            a.cue_token[b] = static_cast<std::int32_t>(i);
-            a.cue_token_last[b] = static_cast<std::int32_t>(i + p.words.size() - 1);
-          }
-        a.cues |= p.cues;
-        continue;
-      }
-      if (p.words.size() > best_len) {
-        best_len = p.words.size();
-        best = &p;
+      if (best) {
+        for (std::size_t j = i + 1; j < i + best_len; ++j) ws.tokens[j].consumed = true;
+        w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
+        switch (best->section) {
+          case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
+            state.phrase_valence = best->value;
+            break;
+          case Section::kNegation: w.flags |= kNegator; break;
+          case Section::kContrast: w.flags |= kContrast; break;
+          case Section::kIrony: w.flags |= kIrony; break;
+          case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
+          default: break;
+        }
       }
     }
-    if (!best) continue;
-    for (std::size_t j = i + 1; j < i + best_len; ++j) ws.consumed[j] = 1;
-    WordInfo& w = ws.infos[i];
-    w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
-    switch (best->section) {
-      case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
-        ws.phrase_valence[i] = best->value;
-        break;
-      case Section::kNegation: w.flags |= kNegator; break;
-      case Section::kContrast: w.flags |= kContrast; break;
-      case Section::kIrony: w.flags |= kIrony; break;
-      case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
-      default: break;
-    }
-  }
 
-  // Cues of single words, contrast and irony.
-  for (std::size_t i = 0; i < n; ++i) {
-    const WordInfo& w = ws.infos[i];
-    if (w.cues) {
-      for (std::uint32_t b = 0; b < 32; ++b)
-        if (((w.cues >> b) & 1u) && (a.cue_token[b] < 0 || a.cue_token[b] > static_cast<std::int32_t>(i)))
-          a.cue_token[b] = a.cue_token_last[b] = static_cast<std::int32_t>(i);  // the earliest evidence wins
-      a.cues |= w.cues;
-    }
-    if ((w.flags & kContrast) && !ws.consumed[i]) {
+    // Cues of single words (the earliest evidence wins), contrast and irony.
+    if (w.cues) NoteCues(w.cues, i, i, a);
+    if ((w.flags & kContrast) && !state.consumed) {
       // Only a contrast with words after it counts ("…, ali" at the very end does not).
       for (std::size_t j = i + 1; j < n; ++j)
         if (IsWordLike(tt.tokens[j].kind)) { a.contrast = static_cast<std::int32_t>(i); break; }
     }
     if ((w.flags & kIrony) && a.irony < 0) a.irony = static_cast<std::int32_t>(i);
+    seen_flags |= w.flags;
   }
 
   // Valences with their modifiers.
@@ -450,8 +486,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   bool from_learned = false;  // set by valence_of: the last valence came from a learned lexicon
   auto valence_of = [&](std::size_t i, float& v) {
     from_learned = false;
-    if (!std::isnan(ws.phrase_valence[i])) { v = ws.phrase_valence[i]; return true; }
-    const WordInfo& w = ws.infos[i];
+    if (!std::isnan(ws.tokens[i].phrase_valence)) { v = ws.tokens[i].phrase_valence; return true; }
+    const WordInfo& w = ws.tokens[i].word;
     if (w.flags & kHasAny) { v = w.any; return true; }
     if (bcs || und) {
       if (w.flags & kHasBcs) { v = w.bcs; return true; }
@@ -471,12 +507,12 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   double sum = 0;
   a.contributions = &ws.contributions;
   a.contributions->clear();
-  ws.negator_used.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    if (ws.consumed[i]) continue;
+    const TokenState& state = ws.tokens[i];
+    if (state.consumed) continue;
     const Token& t = tt.tokens[i];
-    const WordInfo& w = ws.infos[i];
-    if ((w.flags & kNegator) && std::isnan(ws.phrase_valence[i])) continue;
+    const WordInfo& w = state.word;
+    if ((w.flags & kNegator) && std::isnan(state.phrase_valence)) continue;
     float v;
     if (!valence_of(i, v) || v == 0) continue;
     const bool learned = from_learned;
@@ -489,8 +525,8 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     c.token = static_cast<std::uint32_t>(i);
     c.last_token = c.token;
     c.learned = learned;
-    if (!std::isnan(ws.phrase_valence[i]))
-      for (std::size_t j = i + 1; j < n && ws.consumed[j]; ++j) c.last_token = static_cast<std::uint32_t>(j);
+    if (!std::isnan(state.phrase_valence))
+      for (std::size_t j = i + 1; j < n && ws.tokens[j].consumed; ++j) c.last_token = static_cast<std::uint32_t>(j);
     // Look back for boosters and negators within the clause (words only: "super :)" is two signals).
     int words = IsWordLike(t.kind) ? 0 : kNegationWindow;
     for (std::size_t j = i; j-- > 0 && words < kNegationWindow;) {
@@ -498,7 +534,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       if (IsSentenceBreak(tt, p)) break;
       if (!IsWordLike(p.kind)) continue;
       ++words;
-      const WordInfo& pw = ws.infos[j];
+      const WordInfo& pw = ws.tokens[j].word;
       if (pw.flags & kContrast) break;
       if ((pw.flags & kNegator) && c.negator < 0) c.negator = static_cast<std::int32_t>(j);
       if ((pw.flags & kBooster) && c.booster < 0 && words <= 2) {
@@ -508,7 +544,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     }
     if (c.negator >= 0) {
       v *= v < 0 ? kNegatedNegativeFactor : kNegationFactor;
-      ws.negator_used[static_cast<std::size_t>(c.negator)] = 1;
+      ws.tokens[static_cast<std::size_t>(c.negator)].negator_used = true;
     }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
     if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
@@ -523,9 +559,11 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
   }
   // Negators that negated nothing.
   int lone = 0;
-  for (std::size_t i = 0; i < n && lone < 2; ++i) {
-    if (!(ws.infos[i].flags & kNegator) || ws.consumed[i] || ws.negator_used[i] || !IsWordLike(tt.tokens[i].kind)) continue;
-    if (!std::isnan(ws.phrase_valence[i])) continue;
+  for (std::size_t i = 0; i < n && lone < 2 && (seen_flags & kNegator); ++i) {
+    const TokenState& state = ws.tokens[i];
+    if (!(state.word.flags & kNegator) || state.consumed || state.negator_used || !IsWordLike(tt.tokens[i].kind))
+      continue;
+    if (!std::isnan(state.phrase_valence)) continue;
     ++lone;
     float v = kLoneNegation;
     if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
@@ -541,7 +579,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     }
   }
   // Ratings written in the text ("3/10", "7.5 / 10"): the author's own verdict.
-  {
+  if (has_number) {
     for (std::size_t j = 1; j < n; ++j) {
       const Token& den = tt.tokens[j];
       if (den.kind != TokenKind::kNumber) continue;
@@ -618,29 +656,31 @@ SentimentLabel LabelOf(double score) {
 // Appends a span of the post for a reason, as valid UTF-8: a span over several tokens may hold malformed
 // bytes that the tokenizer skipped between them; they become U+FFFD.
 void AppendQuote(std::string& out, std::string_view span) {
-  std::size_t i = 0;
-  while (i < span.size()) {
-    std::size_t ascii = i;
-    while (ascii < span.size() && static_cast<unsigned char>(span[ascii]) < 0x80) ++ascii;
-    out.append(span.substr(i, ascii - i));
-    i = ascii;
-    if (i == span.size()) break;
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(span.data() + i),
-                                            static_cast<utf8proc_ssize_t>(span.size() - i), &cp);
-    if (len <= 0) {
-      out += "\xEF\xBF\xBD";
+  const char* const p = span.data();
+  const std::size_t n = span.size();
+  std::size_t valid_from = 0;  // the valid bytes since the last malformed one are appended together
+  for (std::size_t i = 0; i < n;) {
+    if (static_cast<unsigned char>(p[i]) < 0x80) {
       ++i;
-    } else {
-      out.append(span.substr(i, static_cast<std::size_t>(len)));
-      i += static_cast<std::size_t>(len);
+      continue;
     }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(p + i),
+                                            static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (len > 0) {
+      i += static_cast<std::size_t>(len);
+      continue;
+    }
+    out.append(p + valid_from, i - valid_from);
+    out += "\xEF\xBF\xBD";
+    valid_from = ++i;
   }
+  out.append(p + valid_from, n - valid_from);
 }
 
-// The words of tokens first…last as they stand in the post.
+// The words of tokens first…last as they stand in the post (tokens of that post: always inside it).
 std::string_view Span(std::string_view text, const Token& first, const Token& last) {
-  return text.substr(first.source_offset, last.source_offset + last.source_length - first.source_offset);
+  return {text.data() + first.source_offset, last.source_offset + last.source_length - first.source_offset};
 }
 
 }  // namespace
@@ -672,8 +712,8 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   Assessment out;
   out.sentiment = a.score;
   out.label = LabelOf(a.score);
-  out.language = std::string(a.language.language);
-  out.script = std::string(a.language.script);
+  out.language = a.language.language;
+  out.script = a.language.script;
   out.model_version = model_version_;
   {
     double mass = a.positive + a.negative;
@@ -696,12 +736,14 @@ Assessment Judge::Assess(const JudgeInput& in) const {
             [](const Contribution& x, const Contribution& y) { return std::abs(x.value) > std::abs(y.value); });
   auto token = [&](std::int32_t i) -> const Token& { return tt.tokens[static_cast<std::size_t>(i)]; };
   std::size_t shown = 0;
+  std::string& r = ws.reason;
   for (const Contribution& c : contributions) {
     if (shown++ == 5) break;
-    std::string& r = reasons.emplace_back();
+    r.clear();
     r.push_back('\'');
     AppendQuote(r, Span(text, tt.tokens[c.token], tt.tokens[c.last_token]));
-    r += "' ";
+    r.push_back('\'');
+    r.push_back(' ');
     AppendFixed2(r, c.value, /*plus=*/true);
     bool open = false;
     auto why = [&](std::string_view what, std::string_view quoted = {}) {
@@ -722,20 +764,28 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (c.caps) why("capitals");
     if (c.elongated) why("elongated");
     if (open) r.push_back(')');
+    reasons.emplace_back(r);
   }
   if (a.contrast >= 0) {
     static const std::string kAfterContrastText = fmt::format("{}", kAfterContrast);
-    std::string& r = reasons.emplace_back("contrast '");
+    r = "contrast '";
     AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
     r += "': what follows weighs ";
     r += kAfterContrastText;
     r += "×";
+    reasons.emplace_back(r);
   }
-  if (a.exclamations && a.raw_sum != 0) reasons.push_back(fmt::format("{} '!' strengthen", a.exclamations));
+  if (a.exclamations && a.raw_sum != 0) {  // one to four
+    r.clear();
+    r.push_back(static_cast<char>('0' + a.exclamations));
+    r += " '!' strengthen";
+    reasons.emplace_back(r);
+  }
   if (a.irony >= 0 && a.raw_sum < 0 && a.positive > a.negative) {
-    std::string& r = reasons.emplace_back("irony '");
+    r = "irony '";
     AppendQuote(r, Span(text, token(a.irony), token(a.irony)));
     r += "' turns praise negative";
+    reasons.emplace_back(r);
   }
   if (!a.evidence) reasons.push_back(tt.tokens.empty() ? "no words to judge" : "no sentiment words");
 
@@ -758,19 +808,20 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     for (std::size_t i = 0; i < tt.tokens.size() && first_word < 0; ++i)
       if (tt.tokens[i].kind == TokenKind::kWord) first_word = static_cast<std::int32_t>(i);
     for (std::size_t b = 0; b < names.size(); ++b) {
-      if (!((a.cues >> b) & 1u) || a.cue_token[b] < 0) continue;
+      if (!((a.cues >> b) & 1u)) continue;
       std::string_view name = names[b];
       if (name.starts_with("topic ")) {
         std::string_view topic = name.substr(6);
         if (topic == "praise" && out.label == SentimentLabel::kNegative) continue;
         if (topic != "praise" && topic != "question") negative_topic = true;
         out.topics.emplace_back(topic);
-        std::string& r = reasons.emplace_back("topic ");
+        r = "topic ";
         r += topic;
         r += ": '";
         evidence_of(b, ws.scratch);
         r += ws.scratch;
         r.push_back('\'');
+        reasons.emplace_back(r);
       } else {
         std::string_view intent = name.substr(7);
         if (intent == "question" && tt.stats.questions == 0 && a.cue_token[b] != first_word) continue;
@@ -800,11 +851,12 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   if (out.topics.empty()) out.topics.emplace_back("other");
   for (auto& [intent, ev] : intents) {
     out.intents.emplace_back(intent);
-    std::string& r = reasons.emplace_back("intent ");
+    r = "intent ";
     r += intent;
     r += ": '";
     r += ev;
     r.push_back('\'');
+    reasons.emplace_back(r);
     std::string* slot = intent == "complaint" ? &sig.complaint
                         : intent == "question" ? &sig.question
                         : intent == "churn_threat" ? &sig.churn_threat
@@ -822,7 +874,7 @@ Assessment Judge::Assess(const JudgeInput& in) const {
   sig.engagement = in.engagement.likes + 2 * in.engagement.replies + 3 * in.engagement.shares;
   sig.engagement_growth_per_hour = in.engagement_growth_per_hour;
   sig.repeat_complaints = in.repeat_complaints;
-  sig.platform = std::string(in.platform);
+  sig.platform = in.platform;
   sig.age = in.age;
   Urgency u = ComputeUrgency(sig, in.weights ? *in.weights : weights_, /*with_reasons=*/false);
   out.urgency = u.score;

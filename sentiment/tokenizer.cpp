@@ -9,19 +9,24 @@
 namespace odziv::sentiment {
 namespace {
 
+// What a code point is, as bits: one byte per character keeps the table small and Classify a single load.
+enum CharFlag : std::uint8_t {
+  kLetter = 1u << 0,
+  kDigit = 1u << 1,
+  kUpper = 1u << 2,
+  kCyrillic = 1u << 3,
+  kLatin = 1u << 4,
+  kDiacritic = 1u << 5,  // č ć š ž đ, their Cyrillic letters ч ћ ш ж ђ џ, and every other non-ASCII Latin letter
+  kMark = 1u << 6,       // combining mark: dropped, the letter before it stays
+  kIgnorable = 1u << 7,  // format characters: zero-width joiners, bidi marks, BOM, soft hyphen
+};
+
 // How one code point folds. Built once for U+0000–U+052F (Latin, Greek, Cyrillic); everything above is
 // classified through utf8proc on the fly.
 struct Fold {
   char out[4] = {0, 0, 0, 0};  // canonical ASCII (lower case); empty for non-letters
   std::uint8_t length = 0;
-  bool letter = false;
-  bool digit = false;
-  bool upper = false;
-  bool cyrillic = false;
-  bool latin = false;
-  bool bcs_diacritic = false;  // č ć š ž đ and their Cyrillic letters ч ћ ш ж ђ џ
-  bool mark = false;           // combining mark: dropped, the letter before it stays
-  bool ignorable = false;      // format characters: zero-width joiners, bidi marks, BOM, soft hyphen
+  std::uint8_t flags = 0;      // CharFlag bits
 };
 
 constexpr std::uint32_t kTableSize = 0x530;
@@ -58,42 +63,42 @@ std::array<Fold, kTableSize> BuildTable() {
     auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
     if (cp < 0x80) {
       char c = static_cast<char>(cp);
-      if (c >= 'a' && c <= 'z') { f.letter = f.latin = true; f.out[0] = c; f.length = 1; }
+      if (c >= 'a' && c <= 'z') { f.flags = kLetter | kLatin; f.out[0] = c; f.length = 1; }
       if (c >= 'A' && c <= 'Z') {
-        f.letter = f.latin = f.upper = true;
+        f.flags = kLetter | kLatin | kUpper;
         f.out[0] = static_cast<char>(c - 'A' + 'a');
         f.length = 1;
       }
-      if (c >= '0' && c <= '9') { f.digit = true; f.out[0] = c; f.length = 1; }
+      if (c >= '0' && c <= '9') { f.flags = kDigit; f.out[0] = c; f.length = 1; }
       continue;
     }
-    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME) { f.mark = true; continue; }
-    if (cat == UTF8PROC_CATEGORY_CF) { f.ignorable = true; continue; }
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME) { f.flags = kMark; continue; }
+    if (cat == UTF8PROC_CATEGORY_CF) { f.flags = kIgnorable; continue; }
     bool is_letter = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
                      cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
                      cat == UTF8PROC_CATEGORY_LO;
     if (cat == UTF8PROC_CATEGORY_ND) {
-      f.digit = true;
+      f.flags = kDigit;
       continue;  // non-ASCII digits stay as their UTF-8 (length 0 here means "copy as is")
     }
     if (!is_letter) continue;
-    f.letter = true;
-    f.upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    f.flags = kLetter;
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) f.flags |= kUpper;
     auto lower = static_cast<std::uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
     if (cp >= 0x400) {
-      f.cyrillic = true;
+      f.flags |= kCyrillic;
       if (const char* s = CyrillicLower(lower)) SetOut(f, s);
       if (lower == 0x447 || lower == 0x45B || lower == 0x448 || lower == 0x436 || lower == 0x452 ||
           lower == 0x45F)
-        f.bcs_diacritic = true;
+        f.flags |= kDiacritic;
       if (f.length == 0 && !CyrillicLower(lower)) f.length = 0;  // other Cyrillic: copied as is
       continue;
     }
     if (cp >= 0x370) continue;  // Greek and Coptic: copied as is (lower-cased)
-    f.latin = true;
+    f.flags |= kLatin | kDiacritic;  // non-ASCII Latin letters all count as carrying marks
     // Latin with marks: decompose, strip the marks, fold case; keep the result if it is ASCII.
     switch (lower) {
-      case 0x111: SetOut(f, "dj"); f.bcs_diacritic = true; continue;  // đ
+      case 0x111: SetOut(f, "dj"); continue;  // đ
       case 0xDF: SetOut(f, "ss"); continue;
       case 0xE6: SetOut(f, "ae"); continue;
       case 0xF8: SetOut(f, "o"); continue;
@@ -101,12 +106,11 @@ std::array<Fold, kTableSize> BuildTable() {
       case 0x131: SetOut(f, "i"); continue;
       case 0xFE: SetOut(f, "th"); continue;
       case 0x153: SetOut(f, "oe"); continue;
-      case 0x1C6: case 0x1C5: case 0x1C4: SetOut(f, "dz"); f.bcs_diacritic = true; continue;  // ǆ
+      case 0x1C6: case 0x1C5: case 0x1C4: SetOut(f, "dz"); continue;  // ǆ
       case 0x1C9: case 0x1C8: case 0x1C7: SetOut(f, "lj"); continue;
       case 0x1CC: case 0x1CB: case 0x1CA: SetOut(f, "nj"); continue;
       default: break;
     }
-    if (lower == 0x10D || lower == 0x107 || lower == 0x161 || lower == 0x17E) f.bcs_diacritic = true;
     utf8proc_uint8_t* mapped = nullptr;
     utf8proc_uint8_t buf[4];
     utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
@@ -167,39 +171,29 @@ bool IsEmoji(std::uint32_t cp) {
 
 struct CharClass {
   const Fold* fold = nullptr;  // for code points in the table
-  bool letter = false, digit = false, upper = false, mark = false, ignorable = false;
-  bool cyrillic = false, latin = false, diacritic = false;
+  std::uint8_t flags = 0;      // CharFlag bits
 };
 
 CharClass Classify(std::uint32_t cp) {
-  CharClass c;
   if (cp < kTableSize) {
     const Fold& f = Table()[cp];
-    c.fold = &f;
-    c.letter = f.letter;
-    c.digit = f.digit;
-    c.upper = f.upper;
-    c.mark = f.mark;
-    c.ignorable = f.ignorable;
-    c.cyrillic = f.cyrillic;
-    c.latin = f.latin;
-    c.diacritic = f.bcs_diacritic || (f.latin && cp >= 0x80);
-    return c;
+    return {&f, f.flags};
   }
+  CharClass c;
   if (cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F)) {
-    c.ignorable = true;
+    c.flags = kIgnorable;
     return c;
   }
   auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
   switch (cat) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: c.upper = true; [[fallthrough]];
-    case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: c.letter = true; break;
-    case UTF8PROC_CATEGORY_ND: c.digit = true; break;
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_MC: c.mark = true; break;
-    case UTF8PROC_CATEGORY_CF: c.ignorable = true; break;
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: c.flags = kLetter | kUpper; break;
+    case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: c.flags = kLetter; break;
+    case UTF8PROC_CATEGORY_ND: c.flags = kDigit; break;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_MC: c.flags = kMark; break;
+    case UTF8PROC_CATEGORY_CF: c.flags = kIgnorable; break;
     default: break;
   }
-  if (cp >= 0x1E00 && cp <= 0x1EFF) c.latin = true;  // Latin Extended Additional
+  if (cp >= 0x1E00 && cp <= 0x1EFF) c.flags |= kLatin;  // Latin Extended Additional
   return c;
 }
 
@@ -211,6 +205,10 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
 
 // Appends the folded form of a letter or digit.
 void AppendFolded(std::string& out, std::uint32_t cp, const CharClass& c) {
+  if (c.fold && c.fold->length == 1) {
+    out.push_back(c.fold->out[0]);
+    return;
+  }
   if (c.fold && c.fold->length) {
     out.append(c.fold->out, c.fold->length);
     return;
@@ -228,11 +226,42 @@ bool StartsWithNoCase(std::string_view s, std::size_t i, std::string_view prefix
   return true;
 }
 
-constexpr std::array<bool, 256> kAsciiAlnum = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+// Bytes as the fast path for ASCII words sees them: letters, digits, anything else.
+enum class Ascii : std::uint8_t { kOther, kLower, kUpper, kDigit };
+constexpr std::array<Ascii, 256> kAscii = [] {
+  std::array<Ascii, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = c >= 'a' && c <= 'z' ? Ascii::kLower
+           : c >= 'A' && c <= 'Z' ? Ascii::kUpper
+           : c >= '0' && c <= '9' ? Ascii::kDigit
+                                  : Ascii::kOther;
   return t;
 }();
+bool IsAsciiAlnum(char c) { return kAscii[static_cast<unsigned char>(c)] != Ascii::kOther; }
+char AsciiLower(char c) {
+  return kAscii[static_cast<unsigned char>(c)] == Ascii::kUpper ? static_cast<char>(c - 'A' + 'a') : c;
+}
+// ASCII letters and digits as keys hold them (lower case); 0 for every other byte.
+constexpr std::array<char, 256> kAsciiKey = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    if (kAscii[c] != Ascii::kOther) t[c] = static_cast<char>(kAscii[c] == Ascii::kUpper ? c - 'A' + 'a' : c);
+  return t;
+}();
+
+// What an ASCII byte adds to the counts of a run of letters and digits: upper-case letters in the low half,
+// digits in the high half, so that one addition a byte counts both.
+constexpr std::uint64_t kOneDigit = std::uint64_t{1} << 32;
+constexpr std::array<std::uint64_t, 256> kAsciiCounts = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kAscii[c] == Ascii::kUpper ? 1 : kAscii[c] == Ascii::kDigit ? kOneDigit : 0;
+  return t;
+}();
+
+// The characters an emoticon can start with (see MatchEmoticon).
+bool MayStartEmoticon(char c) {
+  return c == '<' || c == '^' || c == '(' || c == ')' || c == ':' || c == ';' || c == '=';
+}
 
 bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -297,6 +326,70 @@ std::size_t MatchEmoticon(std::string_view s, std::size_t i, char key[4], std::s
   return n;
 }
 
+// What a word being built carries from one run of characters to the next.
+struct WordState {
+  int letters = 0, upper = 0, digits = 0;
+  char last = 0;  // the last key byte, and how many times in a row it came: letters are cut to two
+  int run = 0;
+};
+
+// Appends the run of ASCII letters and digits at text[at…] to the keys, lower case, a letter repeated three or
+// more times cut to two; counts it into `word` and `stats`, and sets `elongated` when it cut. Returns where
+// the run ends. Always inlined, as AddWord: they run once a word, and a call costs more than most words.
+[[gnu::always_inline]] inline std::size_t AppendAsciiRun(std::string_view text, std::size_t at, std::string& keys,
+                                                         WordState& word, TextStats& stats, bool& elongated) {
+  const std::size_t base = keys.size(), begin = at, end = text.size();
+  std::uint64_t counts = 0;
+  // At most one key byte per text byte; the keys keep what the run wrote. Locals only in the loop: the
+  // compiler must assume that a store through a char* may change anything else in memory.
+  keys.resize_and_overwrite(base + (end - at), [&](char* buffer, std::size_t) {
+    char* dst = buffer + base;
+    const char* const src = text.data();
+    char prev = word.last;
+    int run = word.run;
+    bool cut = false;
+    for (; at < end; ++at) {
+      const auto b = static_cast<unsigned char>(src[at]);
+      const char ch = kAsciiKey[b];
+      if (ch == 0) break;
+      counts += kAsciiCounts[b];
+      if (ch != prev) {
+        prev = ch;
+        run = 1;
+      } else if (ch > '9' && ++run >= 3) {  // digits stay as they are
+        cut = true;
+        continue;
+      }
+      *dst++ = ch;
+    }
+    word.last = prev;
+    word.run = run;
+    elongated |= cut;
+    return static_cast<std::size_t>(dst - buffer);
+  });
+  const auto upper = static_cast<int>(counts & 0xFFFFFFFF), digits = static_cast<int>(counts >> 32);
+  const int letters = static_cast<int>(at - begin) - digits;
+  word.letters += letters;
+  word.upper += upper;
+  word.digits += digits;
+  stats.latin_letters += letters;
+  stats.upper_letters += upper;
+  return at;
+}
+
+// Adds a word, hashtag or number whose keys end where the keys end now, unless it has no key or the text
+// has kMaxTokens tokens already (then its keys are dropped).
+[[gnu::always_inline]] inline void AddWord(Token t, const WordState& word, TokenizedText& out) {
+  t.key_length = static_cast<std::uint32_t>(out.keys.size() - t.key_offset);
+  if (t.key_length == 0 || out.tokens.size() >= kMaxTokens) {
+    out.keys.resize(t.key_offset);
+    return;
+  }
+  if (t.kind == TokenKind::kWord && word.letters == 0 && word.digits > 0) t.kind = TokenKind::kNumber;
+  t.all_caps = word.letters >= 2 && word.upper == word.letters;
+  out.tokens.push_back(t);
+}
+
 }  // namespace
 
 void SqueezeRuns(std::string_view key, std::string& out) {
@@ -315,25 +408,20 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     st.truncated = true;
   }
   const std::size_t n = text.size();
+  out.keys.reserve(n + 16);  // folding rarely lengthens a text; URLs add three bytes each
 
+  // Whether a word starts the way a URL does ("http:", "https:", "www."): only then is there a URL to fold.
+  bool maybe_url = false;
   // The word being built.
   bool in_word = false;
   Token cur;
-  int word_letters = 0, word_upper = 0, word_digits = 0, run = 0;
-  char last = 0;
+  WordState word;
 
   auto finish_word = [&](std::size_t end) {
     if (!in_word) return;
     in_word = false;
-    cur.key_length = static_cast<std::uint32_t>(out.keys.size() - cur.key_offset);
     cur.source_length = static_cast<std::uint32_t>(end - cur.source_offset);
-    if (cur.key_length == 0 || out.tokens.size() >= kMaxTokens) {
-      out.keys.resize(cur.key_offset);
-      return;
-    }
-    if (cur.kind == TokenKind::kWord && word_letters == 0 && word_digits > 0) cur.kind = TokenKind::kNumber;
-    cur.all_caps = word_letters >= 2 && word_upper == word_letters;
-    out.tokens.push_back(cur);
+    AddWord(cur, word, out);
   };
   auto start_word = [&](std::size_t at, TokenKind kind) {
     in_word = true;
@@ -341,8 +429,7 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     cur.kind = kind;
     cur.key_offset = static_cast<std::uint32_t>(out.keys.size());
     cur.source_offset = static_cast<std::uint32_t>(at);
-    word_letters = word_upper = word_digits = run = 0;
-    last = 0;
+    word = WordState{};
   };
   auto push_simple = [&](TokenKind kind, std::size_t at, std::size_t len, std::string_view key) {
     if (out.tokens.size() >= kMaxTokens) return;
@@ -359,43 +446,38 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     if (at >= n) return false;
     std::uint32_t cp2;
     if (Decode(text, at, cp2) == 0) return false;
-    CharClass c2 = Classify(cp2);
-    return c2.letter || c2.digit;
+    return (Classify(cp2).flags & (kLetter | kDigit)) != 0;
   };
 
   std::size_t i = 0;
   while (i < n) {
     // Fast path: runs of ASCII letters and digits, most of every post, written straight into the keys.
-    if (kAsciiAlnum[static_cast<unsigned char>(text[i])]) {
-      if (!in_word) start_word(i, TokenKind::kWord);
-      std::size_t end = i + 1;
-      while (end < n && kAsciiAlnum[static_cast<unsigned char>(text[end])]) ++end;
-      std::size_t base = out.keys.size();
-      out.keys.resize(base + (end - i));
-      char* dst = out.keys.data() + base;
-      for (; i < end; ++i) {
-        auto b = static_cast<unsigned char>(text[i]);
-        bool upper = b >= 'A' && b <= 'Z', digit = b >= '0' && b <= '9';
-        char ch = static_cast<char>(upper ? b - 'A' + 'a' : b);
-        if (digit) {
-          ++word_digits;
-        } else {
-          ++word_letters;
-          ++st.latin_letters;
-          if (upper) { ++word_upper; ++st.upper_letters; }
-        }
-        if (ch == last && !digit) {
-          if (++run >= 3) {
-            cur.elongated = true;
-            continue;
-          }
-        } else {
-          last = ch;
-          run = 1;
-        }
-        *dst++ = ch;
+    if (IsAsciiAlnum(text[i])) {
+      if (in_word) {
+        i = AppendAsciiRun(text, i, out.keys, word, st, cur.elongated);
+        continue;
       }
-      out.keys.resize(static_cast<std::size_t>(dst - out.keys.data()));
+      // A new word. Most end with their ASCII run — at the end of the text, or at ASCII other than an apostrophe
+      // (which may join two words): added here.
+      Token t;
+      t.key_offset = static_cast<std::uint32_t>(out.keys.size());
+      t.source_offset = static_cast<std::uint32_t>(i);
+      WordState w;
+      const std::size_t end = AppendAsciiRun(text, i, out.keys, w, st, t.elongated);
+      if (end < n && (text[end] == ':' || text[end] == '.')) {
+        const char first = AsciiLower(text[i]);
+        maybe_url |= first == 'h' || first == 'w';
+      }
+      if (end == n || (static_cast<unsigned char>(text[end]) < 0x80 && text[end] != '\'')) {
+        t.source_length = static_cast<std::uint32_t>(end - i);
+        AddWord(t, w, out);
+        i = end < n && text[end] == ' ' ? end + 1 : end;
+        continue;
+      }
+      in_word = true;
+      cur = t;
+      word = w;
+      i = end;
       continue;
     }
     if (text[i] == ' ') {  // the common separator, without decoding
@@ -403,54 +485,58 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       ++i;
       continue;
     }
-    std::uint32_t cp;
-    std::size_t len = Decode(text, i, cp);
-    if (len == 0) {  // malformed: counted, acts as a separator
-      ++st.invalid_utf8;
-      finish_word(i);
-      ++i;
-      continue;
+    std::uint32_t cp = static_cast<unsigned char>(text[i]);
+    std::size_t len = 1;
+    CharClass c;  // ASCII other than letters and digits: no class at all
+    if (cp >= 0x80) {
+      len = Decode(text, i, cp);
+      if (len == 0) {  // malformed: counted, acts as a separator
+        ++st.invalid_utf8;
+        finish_word(i);
+        ++i;
+        continue;
+      }
+      c = Classify(cp);
     }
-    CharClass c = Classify(cp);
-    if (c.ignorable) {
+    if (c.flags & kIgnorable) {
       ++st.format_chars;
       i += len;
       continue;
     }
-    if (c.mark) {
+    if (c.flags & kMark) {
       if (in_word) cur.diacritics = true;
       i += len;
       continue;
     }
-    if (c.letter || c.digit) {
+    if (c.flags & (kLetter | kDigit)) {
       if (!in_word) start_word(i, TokenKind::kWord);
-      if (c.letter) {
-        ++word_letters;
-        if (c.upper) { ++word_upper; ++st.upper_letters; }
-        if (c.cyrillic) ++st.cyrillic_letters;
-        else if (c.latin) ++st.latin_letters;
+      if (c.flags & kLetter) {
+        ++word.letters;
+        if (c.flags & kUpper) { ++word.upper; ++st.upper_letters; }
+        if (c.flags & kCyrillic) ++st.cyrillic_letters;
+        else if (c.flags & kLatin) ++st.latin_letters;
         else ++st.other_letters;
-        if (c.diacritic) { cur.diacritics = true; ++st.bcs_diacritics; }
+        if (c.flags & kDiacritic) { cur.diacritics = true; ++st.bcs_diacritics; }
       } else {
-        ++word_digits;
+        ++word.digits;
       }
       std::size_t before = out.keys.size();
       AppendFolded(out.keys, cp, c);
       // Cut runs of one repeated character to two.
       if (out.keys.size() == before + 1) {
         char ch = out.keys.back();
-        if (ch == last && c.letter) {
-          if (++run >= 3) {
+        if (ch == word.last && (c.flags & kLetter)) {
+          if (++word.run >= 3) {
             out.keys.pop_back();
             cur.elongated = true;
           }
         } else {
-          last = ch;
-          run = 1;
+          word.last = ch;
+          word.run = 1;
         }
       } else {
-        last = 0;
-        run = 0;
+        word.last = 0;
+        word.run = 0;
       }
       i += len;
       continue;
@@ -458,16 +544,13 @@ void Tokenize(std::string_view text, TokenizedText& out) {
     // Apostrophes inside a word ("don't", "it’s").
     if ((cp == '\'' || cp == 0x2019) && in_word && cur.kind == TokenKind::kWord && word_char_at(i + len)) {
       out.keys.push_back('\'');
-      last = 0;
+      word.last = 0;
       i += len;
       continue;
     }
     finish_word(i);
     if (cp < 0x80) {
       char ch = static_cast<char>(cp);
-      if ((ch == 'h' || ch == 'H' || ch == 'w' || ch == 'W')) {
-        // unreachable: letters are handled above; URLs start inside words and are caught below
-      }
       if (ch == '#' && word_char_at(i + 1)) {
         start_word(i, TokenKind::kHashtag);
         ++i;
@@ -475,12 +558,20 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       }
       if (ch == '@' && word_char_at(i + 1)) {
         std::size_t j = i + 1;
-        while (j < n && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_' ||
-                         (text[j] == '.' && j + 1 < n && std::isalnum(static_cast<unsigned char>(text[j + 1])))))
+        while (j < n && (IsAsciiAlnum(text[j]) || text[j] == '_' ||
+                         (text[j] == '.' && j + 1 < n && IsAsciiAlnum(text[j + 1]))))
           ++j;
-        std::string handle(text.substr(i + 1, j - i - 1));
-        for (char& h : handle) h = static_cast<char>(std::tolower(static_cast<unsigned char>(h)));
-        if (!handle.empty()) push_simple(TokenKind::kMention, i, j - i, handle);
+        if (j > i + 1 && out.tokens.size() < kMaxTokens) {
+          Token t;
+          t.kind = TokenKind::kMention;
+          t.key_offset = static_cast<std::uint32_t>(out.keys.size());
+          t.key_length = static_cast<std::uint32_t>(j - i - 1);
+          t.source_offset = static_cast<std::uint32_t>(i);
+          t.source_length = static_cast<std::uint32_t>(j - i);
+          out.keys.resize(t.key_offset + t.key_length);
+          for (std::size_t k = i + 1; k < j; ++k) out.keys[t.key_offset + (k - i - 1)] = AsciiLower(text[k]);
+          out.tokens.push_back(t);
+        }
         i = j > i + 1 ? j : i + 1;
         continue;
       }
@@ -504,19 +595,18 @@ void Tokenize(std::string_view text, TokenizedText& out) {
       }
       char key[4];
       std::size_t key_len = 0;
-      if (std::size_t m = MatchEmoticon(text, i, key, key_len)) {
-        push_simple(TokenKind::kEmoticon, i, m, std::string_view(key, key_len));
-        i += m;
-        continue;
-      }
+      if (MayStartEmoticon(ch))
+        if (std::size_t m = MatchEmoticon(text, i, key, key_len)) {
+          push_simple(TokenKind::kEmoticon, i, m, std::string_view(key, key_len));
+          i += m;
+          continue;
+        }
       if (ch == '!' || ch == '?' || ch == '.' || ch == ',' || ch == ';' || ch == ':' || ch == '(' ||
           ch == ')' || ch == '-') {
         std::size_t j = i;
-        while (j < n && text[j] == ch) {
-          if (ch == '!') ++st.exclamations;
-          if (ch == '?') ++st.questions;
-          ++j;
-        }
+        while (j < n && text[j] == ch) ++j;
+        if (ch == '!') st.exclamations += static_cast<int>(j - i);
+        if (ch == '?') st.questions += static_cast<int>(j - i);
         push_simple(TokenKind::kPunct, i, j - i, std::string_view(&ch, 1));
         i = j;
         continue;
@@ -542,10 +632,12 @@ void Tokenize(std::string_view text, TokenizedText& out) {
 
   // URLs: the tokenizer above splits "https://t.co/x" into words; fold them back into one token.
   // Cheaper than recognising them inline, and rare.
-  for (std::size_t t = 0; t < out.tokens.size(); ++t) {
+  for (std::size_t t = 0; maybe_url && t < out.tokens.size(); ++t) {
     Token& tok = out.tokens[t];
     if (tok.kind != TokenKind::kWord) continue;
     std::size_t at = tok.source_offset;
+    char first = AsciiLower(text[at]);
+    if (first != 'h' && first != 'w') continue;
     if (!(StartsWithNoCase(text, at, "http://") || StartsWithNoCase(text, at, "https://") ||
           StartsWithNoCase(text, at, "www."))) continue;
     std::size_t end = at;
@@ -574,11 +666,11 @@ std::string FoldKey(std::string_view text) {
       continue;
     }
     CharClass c = Classify(cp);
-    if (c.ignorable || c.mark) {
+    if (c.flags & (kIgnorable | kMark)) {
       i += len;
       continue;
     }
-    if (c.letter || c.digit) AppendFolded(out, cp, c);
+    if (c.flags & (kLetter | kDigit)) AppendFolded(out, cp, c);
     else if (cp == 0x2665) out.append("\xE2\x9D\xA4");
     else if (cp == 0x2019) out.push_back('\'');
     else out.append(text.substr(i, len));

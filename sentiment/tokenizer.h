@@ -54,7 +54,8 @@ struct TokenizedText {
   std::string keys;  // canonical keys of all tokens, back to back
   TextStats stats;
 
-  std::string_view Key(const Token& t) const { return std::string_view(keys).substr(t.key_offset, t.key_length); }
+  // The key of `t`, one of this text's tokens.
+  std::string_view Key(const Token& t) const { return {keys.data() + t.key_offset, t.key_length}; }
   void Clear() {
     tokens.clear();
     keys.clear();

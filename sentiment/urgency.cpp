@@ -156,7 +156,7 @@ Urgency ComputeUrgency(const UrgencySignals& s, const UrgencyWeights& w, bool wi
     parts[j] = p;
   }
   u.explanation.reserve(64);
-  u.explanation = "P";
+  u.explanation.push_back('P');
   u.explanation.push_back(static_cast<char>('0' + u.priority));
   u.explanation.push_back(':');
   int shown = 0;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -144,7 +145,10 @@ TEST_CASE("Invitations and reassurances read positive although they hold a negat
 }
 
 TEST_CASE("Two-decimal numbers in reasons round exactly as fmt does, ties to even") {
-  std::vector<double> values = {0.0, -0.0, 0.125, 0.375, -0.625, -0.005, 1.005, 2.675, 0.015, 99.995, -3.14159};
+  std::vector<double> values = {0.0, -0.0, 0.125, 0.375, -0.625, -0.005, 1.005, 2.675, 0.015, 99.995, -3.14159,
+                                // the largest values of the exact path, and what goes to the general conversion
+                                123456789.125, 999999999999.995, -999999999999.985, 1e12, -1e15, 1e300,
+                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
   for (int k = -2000; k <= 2000; ++k) {
     values.push_back(k * 0.005);                                   // ties and their neighbours
     values.push_back(static_cast<float>(k * 0.005));                // contributions are floats
@@ -159,6 +163,19 @@ TEST_CASE("Two-decimal numbers in reasons round exactly as fmt does, ties to eve
     CHECK(plain == fmt::format("{:.2f}", v));
     CHECK(plus == fmt::format("{:+.2f}", v));
   }
+}
+
+TEST_CASE("Words longer than a word-cache slot and elongated words are judged the same on every look-up") {
+  // A 34-letter word goes to the cache's map for long keys; an elongated one is looked up again shortened.
+  for (std::string_view text : {"terrible supercalifragilisticexpialidociously service",
+                                "superrrrrrrrcalifragilisticexpialidociouslyyyyyy gooood"}) {
+    INFO(text);
+    Assessment first = AssessText(text), again = AssessText(text);
+    CHECK(first.sentiment == again.sentiment);
+    CHECK(first.reasons == again.reasons);
+  }
+  CHECK(ScoreOf("terrible supercalifragilisticexpialidociously service") == ScoreOf("terrible service"));
+  CHECK(ScoreOf("superrrrrrrrcalifragilisticexpialidociouslyyyyyy gooood") > 0.15);
 }
 
 TEST_CASE("A review's star rating combines with its text") {
