@@ -894,3 +894,31 @@ lagano 0.5
 lagani 0.5
 laganu 0.5
 laganim 0.5
+# favourites, hits, praise of what is easy to watch or read
+omiljen* 2.2
+najomiljen* 2.6
+pun pogodak 2.8
+pravi pogodak 2.2
+pitak 1.4
+pitk* 1.4
+potcenjen* 1.0
+potcijenjen* 1.0
+# what is overdone, boring, empty or shallow
+preteran* -1.4
+pretjeran* -1.4
+smor* -2.0
+prazan -1.0
+prazna -1.0
+prazno -1.0
+prazni -1.0
+praznu -1.0
+površan -1.6
+površn* -1.6
+plitak -1.5
+plitk* -1.5
+slabašan -1.8
+slabašn* -1.8
+# killing time is a mild complaint, not violence
+ubijanje vremena -1.0
+ubiti vreme -1.0
+ubiti vrijeme -1.0
