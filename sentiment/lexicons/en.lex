@@ -869,10 +869,8 @@ honor 1.6
 honour 1.6
 dignity 1.5
 noble 1.8
-humane 1.5
 compassion 1.8
 compassionate 2.0
-caring 1.8
 kindness 2.0
 generous 2.0
 generosity 2.0
@@ -961,12 +959,9 @@ empower 1.6
 empowering 1.8
 sincerely 1.0
 promising 0.8
-secure 1.2
-protect 1.0
 stable 1.0
 steady 1.0
 robust 1.5
-fit 1.0
 vital 1.2
 # general negative words
 defeat -1.8
@@ -1269,11 +1264,9 @@ admired 2.0
 surpass 1.4
 recovery 1.2
 recover 1.2
-restore 1.2
 revive 1.3
 renewal 1.3
 upgrade 1.2
-save 1.2
 assault -2.4
 rape -3.2
 raped -3.2
@@ -1318,3 +1311,18 @@ eww -1.8
 goods 0
 interest 0
 interests 0
+# "work" the noun or the duty is not "it works": known and neutral, so that the stem does not reach "works"
+work 0
+shut up -1.8
+sigh -1.0
+# words the stemmer joins to a sentiment word they do not share a meaning with: "political" is not "polite",
+# "several" not "severe", "likely" not "like"; "fines" and "fined" are penalties, not "fine"
+political 0
+politics 0
+politician 0
+politicians 0
+politically 0
+several 0
+likely 0
+fines -1.0
+fined -1.2
