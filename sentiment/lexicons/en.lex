@@ -1420,3 +1420,7 @@ lamest -2.4
 sadder -2.0
 uglier -2.2
 breaking news 0
+# the stemmer makes "succession" of "success" and "alarms" of "alarming"
+succession 0
+alarm 0
+alarms 0
