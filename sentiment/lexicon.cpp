@@ -209,15 +209,15 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
       table.AddExact(w, value);
       if (section == Section::kValenceEn || section == Section::kLearnedEn) {
         // Snowball also strips derivational endings ("useful" -> "use", "wonderful" -> "wonder", "exceptional" ->
-        // "except"); such a stem would give the base word the derived word's valence, so only inflectional stems
-        // are kept.
+        // "except", "imaginative" -> "imagin"); such a stem would give the base word the derived word's valence,
+        // so only inflectional stems are kept.
         std::string_view stem = english.Stem(w);
         std::string_view rest = std::string_view(w).substr(std::min(stem.size(), w.size()));
         bool derived = w.starts_with(stem) && (rest.starts_with("ful") || rest.starts_with("less") ||
                                                rest.starts_with("ness") || rest.starts_with("abl") ||
                                                rest.starts_with("ibl") || rest.starts_with("ive") ||
-                                               rest.starts_with("ment") || rest.starts_with("ous") ||
-                                               rest == "ly" || rest.starts_with("al") ||
+                                               rest.starts_with("ativ") || rest.starts_with("ment") ||
+                                               rest.starts_with("ous") || rest == "ly" || rest.starts_with("al") ||
                                                rest.starts_with("ion"));
         if (!derived) table.AddStem(stem, value);
       }
