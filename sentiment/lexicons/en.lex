@@ -75,7 +75,7 @@ worth 1.3
 worthwhile 1.8
 favorite 2.1
 favourite 2.1
-like 0.5
+like 0
 liked 1.6
 likes 1.3
 cool 1.5
@@ -1424,3 +1424,18 @@ breaking news 0
 succession 0
 alarm 0
 alarms 0
+# "like" is a preposition as often as a verb ("a city like this"): it counts only where a subject or an
+# adverb shows the verb
+i like 1.5
+we like 1.5
+you like 0.8
+really like 2.0
+i'd like 0
+i would like 0
+don't like -1.8
+dont like -1.8
+didn't like -1.8
+didnt like -1.8
+do not like -1.8
+did not like -1.8
+doesn't like -1.4
