@@ -1439,3 +1439,28 @@ didnt like -1.8
 do not like -1.8
 did not like -1.8
 doesn't like -1.4
+# approval in measured prose: sensible choices, merited credit, things done well or just right
+sensibly 1.5
+happily 2.0
+applause 2.0
+consolation 1.0
+consolations 1.0
+justified 1.2
+favorable 2.0
+favourable 2.0
+ethical 1.4
+rebound 1.2
+affectionate 2.0
+companionship 1.5
+sweeter 2.0
+deserves credit 2.0
+does well 1.5
+did well 1.5
+was right 1.5
+were right 1.5
+is right 1.2
+just right 2.0
+exactly right 2.0
+rebuke -1.5
+lapse -1.4
+lapses -1.4
