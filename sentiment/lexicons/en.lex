@@ -1464,3 +1464,28 @@ exactly right 2.0
 rebuke -1.5
 lapse -1.4
 lapses -1.4
+# disapproval in measured prose
+defies reason -2.0
+out of line -1.8
+cronyism -2.0
+trivial -1.0
+pallid -1.5
+trifling -1.2
+cursed -1.8
+difficulty -1.4
+difficulties -1.4
+withering -1.5
+hapless -1.8
+bossy -1.5
+folly -1.8
+follies -1.8
+crueler -2.4
+cruelest -2.8
+mugged -2.2
+uneasy -1.4
+gimmick -1.2
+gimmicks -1.2
+nag -1.4
+too long -1.2
+cost too much -1.5
+incurious -1.0
