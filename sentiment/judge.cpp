@@ -51,6 +51,7 @@ enum Flag : std::uint32_t {
   kIrony = 1u << 5, kFnEn = 1u << 6, kFnBcs = 1u << 7, kHr = 1u << 8, kSr = 1u << 9, kBs = 1u << 10,
   kIjek = 1u << 11, kEkav = 1u << 12, kPhraseStart = 1u << 13, kBooster = 1u << 14, kNePrefix = 1u << 15,
   kLearnedEnFlag = 1u << 16, kLearnedBcsFlag = 1u << 17, kNegatorEn = 1u << 18, kContrastBcs = 1u << 19,
+  kConcession = 1u << 20,
   kLanguageFlags = kFnEn | kFnBcs | kHr | kSr | kBs | kIjek | kEkav,  // what language evidence counts
 };
 
@@ -269,6 +270,7 @@ WordInfo Resolve(const Lexicon& lex, Workspace& ws, std::string_view key) {
   has(Section::kContrast, kContrast);
   has(Section::kNegationEn, kNegatorEn);
   has(Section::kContrastBcs, kContrastBcs);
+  has(Section::kConcession, kConcession);
   has(Section::kIrony, kIrony);
   has(Section::kFunctionEn, kFnEn);
   has(Section::kFunctionBcs, kFnBcs);
@@ -335,12 +337,22 @@ struct Analysis {
   LanguageGuess language;
   std::vector<Contribution>* contributions = nullptr;  // the thread's workspace vector
   std::int32_t contrast = -1;          // token of the contrast word that weighted the clauses
+  std::int32_t concession = -1;        // token of the concession word whose clause weighs less (no contrast)
+  std::int32_t concession_end = -1;    // the comma or sentence break that ends that clause, or the token count
   std::int32_t irony = -1;
   int exclamations = 0;
   std::uint32_t cues = 0;
   std::array<std::int32_t, 32> cue_token{};  // first token that showed each cue (of those in `cues`)
   std::array<std::int32_t, 32> cue_token_last{};
 };
+
+// How much the clause of token `i` counts: after a contrast word 1.5×, before it 0.5×; without one, a clause
+// opened by a concession word ("although", "despite", "iako") 0.5× and the rest of the post 1.5×.
+float ClauseWeight(const Analysis& a, std::int32_t i) {
+  if (a.contrast >= 0) return i < a.contrast ? kBeforeContrast : kAfterContrast;
+  if (a.concession >= 0) return i > a.concession && i < a.concession_end ? kBeforeContrast : kAfterContrast;
+  return 1.f;
+}
 
 // Sets the first and last evidence token of each cue in `cues` that no earlier token showed.
 void NoteCues(std::uint32_t cues, std::size_t first, std::size_t last, Analysis& a) {
@@ -456,13 +468,14 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       }
       if (best) {
         for (std::size_t j = i + 1; j < i + best_len; ++j) ws.tokens[j].consumed = true;
-        w.flags &= ~(kNegator | kBooster | kContrast | kIrony);
+        w.flags &= ~(kNegator | kBooster | kContrast | kIrony | kConcession);
         switch (best->section) {
           case Section::kValenceEn: case Section::kValenceBcs: case Section::kValenceAny:
             state.phrase_valence = best->value;
             break;
           case Section::kNegation: w.flags |= kNegator; break;
           case Section::kContrast: w.flags |= kContrast; break;
+          case Section::kConcession: w.flags |= kConcession; break;
           case Section::kIrony: w.flags |= kIrony; break;
           case Section::kBooster: w.flags |= kBooster; w.booster = best->value; break;
           default: break;
@@ -478,6 +491,22 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
         if (IsWordLike(tt.tokens[j].kind)) { a.contrast = static_cast<std::int32_t>(i); break; }
     }
     if ((w.flags & kIrony) && a.irony < 0) a.irony = static_cast<std::int32_t>(i);
+    if ((w.flags & kConcession) && !state.consumed && a.concession < 0) {
+      // The conceded clause runs to the next comma or sentence break; it counts only when the post says
+      // something outside it ("although it is cheap, it broke"; "great, despite the price").
+      std::size_t end = i + 1;
+      for (; end < n; ++end) {
+        const Token& t = tt.tokens[end];
+        if (IsSentenceBreak(tt, t) || (t.kind == TokenKind::kPunct && tt.keys[t.key_offset] == ',')) break;
+      }
+      bool outside = false;
+      for (std::size_t j = 0; j < n && !outside; ++j)
+        outside = (j < i || j > end) && IsWordLike(tt.tokens[j].kind);
+      if (outside && end > i + 1) {
+        a.concession = static_cast<std::int32_t>(i);
+        a.concession_end = static_cast<std::int32_t>(end);
+      }
+    }
     seen_flags |= w.flags;
   }
 
@@ -548,7 +577,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
     }
     if (t.all_caps && !shouting) { v *= kCapsFactor; c.caps = true; }
     if (t.elongated) { v *= kElongationFactor; c.elongated = true; }
-    if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    v *= ClauseWeight(a, static_cast<std::int32_t>(i));
     if (v < 0) v *= kNegativityBias;
     c.value = v;
     sum += v;
@@ -565,8 +594,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       continue;
     if (!std::isnan(state.phrase_valence)) continue;
     ++lone;
-    float v = kLoneNegation;
-    if (a.contrast >= 0) v *= static_cast<std::int32_t>(i) < a.contrast ? kBeforeContrast : kAfterContrast;
+    float v = kLoneNegation * ClauseWeight(a, static_cast<std::int32_t>(i));
     sum += v;
     a.negative -= v;
     a.evidence = a.hand_evidence = true;
@@ -612,7 +640,7 @@ void Analyse(const Lexicon& lex, Workspace& ws, std::string_view text, std::stri
       if (ratio > 1 || (first > 0 && tt.tokens[first - 1].kind == TokenKind::kNumber)) continue;
       if (std::abs(ratio - kTextRatingMiddle) < kTextRatingDeadZone) continue;
       auto v = static_cast<float>(std::clamp((ratio - kTextRatingMiddle) * kTextRatingScale, -3.0, 3.0));
-      if (a.contrast >= 0) v *= static_cast<std::int32_t>(first) < a.contrast ? kBeforeContrast : kAfterContrast;
+      v *= ClauseWeight(a, static_cast<std::int32_t>(first));
       if (v < 0) v *= kNegativityBias;
       sum += v;
       if (v > 0) a.positive += v; else a.negative -= v;
@@ -772,6 +800,15 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
     r += "': what follows weighs ";
     r += kAfterContrastText;
+    r += "×";
+    reasons.emplace_back(r);
+  }
+  if (a.contrast < 0 && a.concession >= 0) {
+    static const std::string kBeforeContrastText = fmt::format("{}", kBeforeContrast);
+    r = "concession '";
+    AppendQuote(r, Span(text, token(a.concession), token(a.concession)));
+    r += "': its clause weighs ";
+    r += kBeforeContrastText;
     r += "×";
     reasons.emplace_back(r);
   }

@@ -112,7 +112,8 @@ Result<Lexicon> Lexicon::LoadTexts(const std::vector<std::pair<std::string, std:
             {"function bcs", Section::kFunctionBcs}, {"variant hr", Section::kVariantHr},
             {"variant sr", Section::kVariantSr},     {"variant bs", Section::kVariantBs},
             {"variant ijekavian", Section::kIjekavian}, {"variant ekavian", Section::kEkavian},
-            {"learned en", Section::kLearnedEn},     {"learned bcs", Section::kLearnedBcs}};
+            {"learned en", Section::kLearnedEn},     {"learned bcs", Section::kLearnedBcs},
+            {"concession", Section::kConcession}};
         bool found = false;
         for (const auto& [n, s] : kNames)
           if (head == n) { section = s; found = true; }

@@ -57,6 +57,7 @@ enum class Section : std::uint8_t {
   kBooster,                              // multiplies the next valence word: 1.3 = "very", 0.6 = "slightly"
   kContrast,                             // "but": what follows weighs more than what went before
   kContrastBcs,                          // contrast in BCS posts only ("no")
+  kConcession,                           // "although", "despite": the clause it opens weighs less than the rest
   kIrony,                                // "#sarcasm", "yeah right": positive text reads negative
   kFunctionEn, kFunctionBcs,             // common words that tell the language
   kVariantHr, kVariantSr, kVariantBs, kIjekavian, kEkavian,  // tell Croatian, Serbian, Bosnian apart

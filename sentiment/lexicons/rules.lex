@@ -187,3 +187,18 @@ sarkazam
 sarkastično
 sarkasticno
 ironija
+
+[concession]
+# A concession word opens a clause the author grants and then sets aside ("although it is cheap, it broke";
+# "great, despite the price"): that clause, up to the next comma or sentence end, weighs 0.5×, the rest 1.5×.
+although
+though
+despite
+in spite of
+albeit
+iako
+mada
+premda
+uprkos
+unatoč
+usprkos
