@@ -922,3 +922,33 @@ slabašn* -1.8
 ubijanje vremena -1.0
 ubiti vreme -1.0
 ubiti vrijeme -1.0
+# weak, a pity, junk, ruined, let down, hollow, inconsistent, copied, pointless
+slab* -1.8
+šteta -1.6
+krš -2.2
+uništ* -2.2
+prihvatljiv* 1.0
+neprihvatljiv* -2.2
+iznever* -2.0
+iznevjer* -2.0
+isprazn* -2.0
+nedosledan -1.5
+nedosledn* -1.5
+nedosljedan -1.5
+nedosljedn* -1.5
+plagijat* -2.0
+bez smisla -2.0
+nema smisla -1.8
+bez veze -2.0
+na živce -2.0
+# "it could have been better", "I expected more": disappointment without a negative word
+moglo je bolje -1.8
+moglo je mnogo bolje -2.0
+moglo je i bolje -1.8
+moglo bolje -1.8
+mogao je bolje -1.8
+mogla je bolje -1.8
+očekivao sam više -1.8
+očekivala sam više -1.8
+očekivao sam mnogo više -2.0
+očekivala sam mnogo više -2.0
