@@ -1489,3 +1489,34 @@ nag -1.4
 too long -1.2
 cost too much -1.5
 incurious -1.0
+# more disapproval and approval of measured prose
+phooey -1.5
+slob -1.8
+slobs -1.8
+rowdy -1.2
+paranoia -1.6
+paranoid -1.6
+sloth -1.5
+inhumanity -2.6
+loophole -1.2
+loopholes -1.2
+defraud -2.2
+defrauded -2.2
+debauched -2.0
+crimes against humanity -3.0
+forget it -1.2
+lost touch -1.4
+parasite -1.5
+parasites -1.5
+confidence 1.2
+milestone 1.5
+closeness 1.5
+save lives 2.0
+saves lives 2.0
+saving lives 2.0
+saved lives 2.0
+# "appeal" (a court's, a plea) is neutral; "appealing" is praise
+appeal 0
+appeals 0
+appealing 1.8
+unappealing -1.8
