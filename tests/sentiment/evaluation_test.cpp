@@ -67,16 +67,16 @@ struct Goal {
 };
 
 const Goal kGoals[] = {
-    {"vader_movie", 0.50, 0.49, 0.50, 0.64},
-    {"vader_nyt", 0.60, 0.54, 0.55, 0.52},
-    {"uci_amazon", 0.85, 0.86, 0, 0},
-    {"uci_imdb", 0.80, 0.83, 0, 0},
-    {"mozetic_tweets_en", 0.78, 0.76, 0, 0},
-    {"mozetic_tweets_bs", 0.78, 0.72, 0, 0},
-    {"mozetic_tweets_hr", 0.78, 0.67, 0, 0},
-    {"mozetic_tweets_sr", 0.78, 0.68, 0, 0},
-    {"senticomments_sr", 0.60, 0.58, 0, 0},
-    {"crofireda", 0.55, 0.56, 0, 0},
+    {"vader_movie", 0.50, 0.51, 0.50, 0.66},
+    {"vader_nyt", 0.60, 0.59, 0.55, 0.585},
+    {"uci_amazon", 0.85, 0.88, 0, 0},
+    {"uci_imdb", 0.80, 0.845, 0, 0},
+    {"mozetic_tweets_en", 0.78, 0.775, 0, 0},
+    {"mozetic_tweets_bs", 0.78, 0.735, 0, 0},
+    {"mozetic_tweets_hr", 0.78, 0.69, 0, 0},
+    {"mozetic_tweets_sr", 0.78, 0.695, 0, 0},
+    {"senticomments_sr", 0.60, 0.60, 0, 0},
+    {"crofireda", 0.55, 0.58, 0, 0},
 };
 
 std::filesystem::path DataDir() { return std::filesystem::path(ODZIV_SOURCE_DIR) / ".." / "shared" / "data" / "sentiment"; }

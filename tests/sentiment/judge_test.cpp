@@ -79,6 +79,49 @@ TEST_CASE("Contrast makes the clause after 'but' weigh more") {
   CHECK(ScoreOf("no good deals here") < 0);
 }
 
+TEST_CASE("A concession makes its clause weigh less than the rest of the post") {
+  CHECK(ScoreOf("Although the screen is great, the battery died after a week.", "en") < -0.15);
+  CHECK(ScoreOf("Great phone, despite the price.", "en") > 0.15);
+  CHECK(ScoreOf("Iako je gluma loša, film je odličan.", "sr") > 0.15);
+  Assessment a = AssessText("Although it was cheap, it broke.", "en");
+  CHECK(AnyContains(a.reasons, "concession 'Although': its clause weighs 0.5×"));
+  // A contrast word wins over a concession; a concession with nothing outside its clause weighs nothing.
+  CHECK_FALSE(AnyContains(AssessText("Although it was good, but slow", "en").reasons, "concession"));
+  CHECK(ScoreOf("although great", "en") == Approx(ScoreOf("great", "en")));
+}
+
+TEST_CASE("Words the English stemmer joins to a sentiment word do not take its valence") {
+  // "political" stems like "polite", "several" like "severe", "likely" like "like", "except" like "exceptional",
+  // "imagine" like "imaginative".
+  for (const char* text : {"a political debate", "several people", "it is likely", "except the date",
+                           "imagine the crowd", "a city like this one", "the goods arrived"}) {
+    INFO(text);
+    Assessment a = AssessText(text, "en");
+    CHECK(a.label == SentimentLabel::kNeutral);
+    for (const std::string& r : a.reasons)  // at most learned weights, which only lean
+      CHECK((!r.starts_with("'") || r.find("(learned)") != std::string::npos));
+  }
+  CHECK(ScoreOf("Exceptional service", "en") > 0.15);
+  CHECK(ScoreOf("I like it", "en") > 0.15);
+  CHECK(ScoreOf("I don't like it", "en") < -0.15);
+  CHECK(ScoreOf("They were fined twice", "en") < 0);
+}
+
+TEST_CASE("BCS adjectives are found in the masculine nominative with its fleeting a") {
+  for (const char* text : {"izvanredan film", "predivan dan", "izvrsan", "prijatan", "zabavan"}) {
+    INFO(text);
+    CHECK(ScoreOf(text, "sr") > 0.15);
+  }
+  for (const char* text : {"grozan film", "dosadan", "žalosan", "naporan", "uzaludan"}) {
+    INFO(text);
+    CHECK(ScoreOf(text, "sr") < -0.15);
+  }
+  CHECK(ScoreOf("lagan film", "sr") >= 0);  // "light", not a form of "lagati" (to lie)
+  CHECK(ScoreOf("Moglo je bolje.", "sr") < -0.15);
+  CHECK(ScoreOf("Slabo.", "sr") < -0.15);
+  CHECK(ScoreOf("Ide mi na živce", "sr") < -0.15);
+}
+
 TEST_CASE("Capitals, elongation and exclamation marks strengthen sentiment") {
   CHECK(ScoreOf("this is GREAT news") > ScoreOf("this is great news"));
   CHECK(ScoreOf("jaaaako dobro") > ScoreOf("dobro"));
