@@ -794,23 +794,23 @@ Assessment Judge::Assess(const JudgeInput& in) const {
     if (open) r.push_back(')');
     reasons.emplace_back(r);
   }
+  // "contrast 'ali': what follows weighs 1.5×", "concession 'although': its clause weighs 0.5×".
+  auto clause_reason = [&](std::string_view rule, std::int32_t at, std::string_view weighs, const std::string& factor) {
+    r = rule;
+    r += " '";
+    AppendQuote(r, Span(text, token(at), token(at)));
+    r += "': ";
+    r += weighs;
+    r += factor;
+    r += "×";
+    reasons.emplace_back(r);
+  };
   if (a.contrast >= 0) {
     static const std::string kAfterContrastText = fmt::format("{}", kAfterContrast);
-    r = "contrast '";
-    AppendQuote(r, Span(text, token(a.contrast), token(a.contrast)));
-    r += "': what follows weighs ";
-    r += kAfterContrastText;
-    r += "×";
-    reasons.emplace_back(r);
-  }
-  if (a.contrast < 0 && a.concession >= 0) {
+    clause_reason("contrast", a.contrast, "what follows weighs ", kAfterContrastText);
+  } else if (a.concession >= 0) {
     static const std::string kBeforeContrastText = fmt::format("{}", kBeforeContrast);
-    r = "concession '";
-    AppendQuote(r, Span(text, token(a.concession), token(a.concession)));
-    r += "': its clause weighs ";
-    r += kBeforeContrastText;
-    r += "×";
-    reasons.emplace_back(r);
+    clause_reason("concession", a.concession, "its clause weighs ", kBeforeContrastText);
   }
   if (a.exclamations && a.raw_sum != 0) {  // one to four
     r.clear();
