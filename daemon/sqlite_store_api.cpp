@@ -40,30 +40,40 @@ Status CheckPage(std::span<const std::int64_t> brand_ids, std::size_t limit, std
 }
 
 
-// The rows of `table` (`columns`) of `brand_ids` that pass `where` (" AND …" with `where_params`), newest id
-// first, at most `limit`. Up to kMaxBrandBranches brands, each brand's page is read on its own through the
-// table's (brand_id, id) index where there is one, and the pages are merged: a page costs the same however
-// many rows the brands have. Beyond, the newest ids are walked and other brands skipped ("+brand_id" keeps
-// SQLite on the primary key), which is cheap when the brands are most of the instance.
-std::string NewestFirst(std::string_view table, std::string_view columns, std::span<const std::int64_t> brand_ids,
-                        const std::string& where, const std::vector<SqlValue>& where_params, std::size_t limit,
-                        std::vector<SqlValue>& params) {
+// Where a newest-first list reads its rows: a table (or a join), the columns it selects, and the columns that
+// hold the brand and the id it is ordered by.
+struct Listed {
+  std::string_view from;
+  std::string columns;
+  std::string_view brand = "brand_id";
+  std::string_view id = "id";
+};
+
+// The rows of `listed` of `brand_ids` that pass `where` (" AND …" with `where_params`), newest id first, at
+// most `limit`. Up to kMaxBrandBranches brands, each brand's page is read on its own through the table's
+// (brand_id, id) index where there is one, and the pages are merged: a page costs the same however many rows
+// the brands have. Beyond, the newest ids are walked and other brands skipped ("+brand_id" keeps SQLite on
+// the primary key), which is cheap when the brands are most of the instance.
+std::string NewestFirst(const Listed& listed, std::span<const std::int64_t> brand_ids, const std::string& where,
+                        const std::vector<SqlValue>& where_params, std::size_t limit, std::vector<SqlValue>& params) {
   const auto n = static_cast<std::int64_t>(limit);
   std::string sql;
   if (brand_ids.size() <= kMaxBrandBranches) {
     for (std::int64_t brand : brand_ids) {
       if (!sql.empty()) sql += " UNION ALL ";
-      sql += fmt::format("SELECT * FROM (SELECT {} FROM {} WHERE brand_id = ?{} ORDER BY id DESC LIMIT ?)", columns,
-                         table, where);
+      sql += fmt::format("SELECT * FROM (SELECT {} FROM {} WHERE {} = ?{} ORDER BY {} DESC LIMIT ?)", listed.columns,
+                         listed.from, listed.brand, where, listed.id);
       params.emplace_back(brand);
       params.insert(params.end(), where_params.begin(), where_params.end());
       params.emplace_back(n);
     }
+    sql += " ORDER BY id DESC LIMIT ?";
   } else {
-    sql = fmt::format("SELECT {} FROM {} WHERE 1{}{}", columns, table, InIds("+brand_id", brand_ids, params), where);
+    sql = fmt::format("SELECT {} FROM {} WHERE 1{}{}", listed.columns, listed.from,
+                      InIds(fmt::format("+{}", listed.brand), brand_ids, params), where);
     params.insert(params.end(), where_params.begin(), where_params.end());
+    sql += fmt::format(" ORDER BY {} DESC LIMIT ?", listed.id);
   }
-  sql += " ORDER BY id DESC LIMIT ?";
   params.emplace_back(n);
   return sql;
 }
@@ -160,12 +170,15 @@ std::string MostUrgentFirst(const CasePageFilter& filter, const std::string& whe
 
 Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& filter) {
   if (auto ok = CheckPage(filter.brand_ids, filter.limit, "posts"); !ok) return Fail(ok.error());
-  // The filters other than the brand and the label, the same for every brand. With a label, the posts are
-  // read through post_labels (migration 13) joined to posts as `p`.
-  const bool labelled = filter.label && filter.brand_ids.size() <= kMaxBrandBranches;
-  const std::string_view p = labelled ? "p." : "";
+  // The filters other than the brand, the same for every brand. With a label, the posts are read newest first
+  // from the label index (post_labels, migration 13) joined to posts as `p`.
+  const std::string_view p = filter.label ? "p." : "";
   std::string where;
   std::vector<SqlValue> where_params;
+  if (filter.label) {
+    where += " AND l.label = ?";
+    where_params.emplace_back(std::string(SentimentLabelName(*filter.label)));
+  }
   if (filter.platform) {
     where += fmt::format(" AND {}platform = ?", p);
     where_params.emplace_back(*filter.platform);
@@ -178,31 +191,11 @@ Result<std::vector<StoredPost>> SqliteStore::ListPostPage(const PostPageFilter& 
     where += fmt::format(" AND {}id < ?", p);
     where_params.emplace_back(*filter.before_id);
   }
+  const Listed listed = filter.label ? Listed{"post_labels l CROSS JOIN posts p ON p.id = l.post_id",
+                                              Qualified(kPostColumns, "p"), "l.brand_id", "l.post_id"}
+                                     : Listed{"posts", std::string(kPostColumns)};
   std::vector<SqlValue> params;
-  std::string sql;
-  if (labelled) {
-    // Each brand's posts of the label newest first from post_labels_by_brand, merged.
-    const std::string label(SentimentLabelName(*filter.label));
-    const auto n = static_cast<std::int64_t>(filter.limit);
-    for (std::int64_t brand : filter.brand_ids) {
-      if (!sql.empty()) sql += " UNION ALL ";
-      sql += fmt::format("SELECT * FROM (SELECT {} FROM post_labels l CROSS JOIN posts p ON p.id = l.post_id "
-                         "WHERE l.brand_id = ? AND l.label = ?{} ORDER BY l.post_id DESC LIMIT ?)",
-                         Qualified(kPostColumns, "p"), where);
-      params.emplace_back(brand);
-      params.emplace_back(label);
-      params.insert(params.end(), where_params.begin(), where_params.end());
-      params.emplace_back(n);
-    }
-    sql += " ORDER BY id DESC LIMIT ?";
-    params.emplace_back(n);
-  } else {
-    if (filter.label) {
-      where += " AND (SELECT label FROM post_labels WHERE post_id = posts.id) = ?";
-      where_params.emplace_back(std::string(SentimentLabelName(*filter.label)));
-    }
-    sql = NewestFirst("posts", kPostColumns, filter.brand_ids, where, where_params, filter.limit, params);
-  }
+  const std::string sql = NewestFirst(listed, filter.brand_ids, where, where_params, filter.limit, params);
   Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());
@@ -238,7 +231,8 @@ Result<std::vector<Case>> SqliteStore::ListCasePage(const CasePageFilter& filter
       where += " AND id < ?";
       where_params.emplace_back(*filter.before_id);
     }
-    sql = NewestFirst("cases", kCaseColumns, filter.brand_ids, where, where_params, filter.limit, params);
+    sql = NewestFirst({"cases", std::string(kCaseColumns)}, filter.brand_ids, where, where_params, filter.limit,
+                      params);
   }
   Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
@@ -260,7 +254,7 @@ Result<std::vector<Alert>> SqliteStore::ListAlertPage(const AlertPageFilter& fil
   }
   std::vector<SqlValue> params;
   const std::string sql =
-      NewestFirst("alerts", kAlertColumns, filter.brand_ids, where, where_params, filter.limit, params);
+      NewestFirst({"alerts", std::string(kAlertColumns)}, filter.brand_ids, where, where_params, filter.limit, params);
   Lock lock(*this);
   auto stmt = QueryWith(db_, sql, params);
   if (!stmt) return Fail(stmt.error());

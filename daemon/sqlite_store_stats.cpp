@@ -103,12 +103,13 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
   slots += "]";
   edges += "]";
 
-  auto label_counts = [&](const SqliteStatement& row, int first_column) {
+  // A row of bucket, posts, and the posts labelled neg, neu and pos.
+  auto label_counts = [&](const SqliteStatement& row) {
     if (DashboardBucket* b = bucket(row)) {
-      b->posts += row.Int(first_column);
-      b->neg += row.Int(first_column + 1);
-      b->neu += row.Int(first_column + 2);
-      b->pos += row.Int(first_column + 3);
+      b->posts += row.Int(1);
+      b->neg += row.Int(2);
+      b->neu += row.Int(3);
+      b->pos += row.Int(4);
     }
   };
   auto posts = EachRow(db_,
@@ -116,7 +117,7 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
                                    "c.posts * (c.label = 'pos') FROM piece b CROSS JOIN post_counts c ON {} AND "
                                    "c.slot >= b.lo AND c.slot < b.hi AND c.posts != 0",
                                    kPieces, BrandList("c.brand_id", brands)),
-                       slots, query.brand_ids, {}, [&](const SqliteStatement& row) { label_counts(row, 1); });
+                       slots, query.brand_ids, {}, label_counts);
   if (!posts) return Fail(posts.error().WithContext("counting posts"));
   const std::string posts_in_edge = fmt::format(
       "FROM piece b CROSS JOIN posts p ON {} AND p.created_at >= b.lo AND p.created_at < b.hi "
@@ -129,7 +130,7 @@ Result<Dashboard> SqliteStore::DashboardStatistics(const DashboardQuery& query) 
         fmt::format("{}SELECT b.i, count(*), sum(a.label = 'neg'), sum(a.label = 'neu'), sum(a.label = 'pos') {}"
                     "LEFT JOIN assessments a ON {} GROUP BY b.i",
                     kPieces, posts_in_edge, newest_assessment),
-        edges, query.brand_ids, {}, [&](const SqliteStatement& row) { label_counts(row, 1); });
+        edges, query.brand_ids, {}, label_counts);
     if (!edge_posts) return Fail(edge_posts.error().WithContext("counting posts"));
   }
 
